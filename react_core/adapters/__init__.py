@@ -1,0 +1,1 @@
+"""Adapters: manifests, the store, runtime merges and alpha fusion."""

@@ -1,0 +1,80 @@
+"""What a domain plugin supplies: the DomainSpec and its evaluation tasks."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from react_core.adapters.policy import FusionPolicy
+
+_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+
+
+@dataclass(frozen=True)
+class EvalTask:
+    """One evaluation task of a domain: how to load examples and how to score predictions.
+
+    ``load(data_dir, split, limit)`` returns examples (dicts with at least ``prompt`` and
+    ``reference``); ``score(predictions, examples)`` returns the metric's value.
+    """
+
+    name: str
+    metric: str
+    load: Callable[[Path, str, int | None], list[dict[str, Any]]]
+    score: Callable[[list[str], list[dict[str, Any]]], float]
+    max_new_tokens: int = 16
+
+
+@dataclass(frozen=True)
+class DomainSpec:
+    """Everything the core needs to know about one domain.
+
+    Only ``name`` and ``description`` are required; a domain with no adapter runs on the
+    base model, one with no knowledge sources has no search tool.
+    """
+
+    name: str
+    description: str
+    example_queries: Sequence[str] = ()
+    system_prompt: str = ""
+    few_shot: Sequence[str] = ()
+    adapter_path: Path | None = None
+    knowledge_paths: Sequence[Path] = ()
+    tools: Callable[[], Sequence[Any]] | Sequence[Any] = ()
+    fusion: FusionPolicy = field(default_factory=FusionPolicy)
+    build_training_data: Callable[[Path], Iterable[dict[str, Any]]] | None = None
+    eval_tasks: Sequence[EvalTask] = ()
+    version: str = "0"
+
+    def validate(self) -> None:
+        """Raise ``ValueError`` naming every problem with this spec."""
+        problems: list[str] = []
+        if not isinstance(self.name, str) or not _NAME.match(self.name):
+            problems.append(
+                f"name {self.name!r} must be 1-40 lowercase letters, digits or '_', starting with a letter"
+            )
+        if not isinstance(self.description, str) or not self.description.strip():
+            problems.append("description must be a non-empty string (the router reads it)")
+        if isinstance(self.example_queries, str):
+            problems.append("example_queries must be a list of strings, not one string")
+        if not isinstance(self.fusion, FusionPolicy):
+            problems.append(f"fusion must be a FusionPolicy, got {type(self.fusion).__name__}")
+        if self.adapter_path is not None and not Path(self.adapter_path).is_dir():
+            problems.append(f"adapter_path {self.adapter_path} is not a directory")
+        for p in self.knowledge_paths:
+            if not Path(p).exists():
+                problems.append(f"knowledge path {p} does not exist")
+        if not (callable(self.tools) or isinstance(self.tools, (list, tuple))):
+            problems.append("tools must be a list of tools or a callable returning one")
+        names = [t.name for t in self.eval_tasks]
+        if len(set(names)) != len(names):
+            problems.append(f"eval task names repeat: {names}")
+        if problems:
+            raise ValueError(f"invalid DomainSpec {self.name!r}: " + "; ".join(problems))
+
+    def get_tools(self) -> list[Any]:
+        """The domain's tools, built on first use when ``tools`` is a factory."""
+        return list(self.tools() if callable(self.tools) else self.tools)
