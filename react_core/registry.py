@@ -32,6 +32,8 @@ ENTRY_POINT_GROUP = "react_core"
 #: Built-in plugins, registered after the installed ones (module paths).
 DEFAULT_PLUGINS: tuple[str, ...] = (
     "react_core.models.builtin",
+    "react_core.agent.plugin",
+    "react_core.retrieval.plugin",
 )
 
 # Hooks whose registrations are collected (the commands hook receives the app instead).

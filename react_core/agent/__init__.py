@@ -1,0 +1,1 @@
+"""The ReAct agent: prompt, output parser, tools, the loop, events and traces."""

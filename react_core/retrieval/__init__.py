@@ -1,0 +1,1 @@
+"""Retrieval: embeddings, FAISS indexes, BM25, hybrid fusion, persistence."""

@@ -1,0 +1,1 @@
+"""Built-in plugin: the retrieval commands (registered like any third-party plugin)."""
