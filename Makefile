@@ -1,0 +1,24 @@
+# The two commands a new machine needs:
+#   make run    set up, check the installation, and run the main job on the packaged defaults
+#   make test   set up and run the test suite
+VENV ?= .venv
+REACT := $(VENV)/bin/react
+PYTEST := $(VENV)/bin/pytest
+
+.PHONY: setup run test test-fast clean
+
+setup:
+	VENV=$(VENV) ./scripts/setup.sh
+
+run: setup
+	$(REACT) doctor
+	$(REACT) generate "The three most useful things a bank's support assistant can do are" --max-new-tokens 48
+
+test: setup
+	$(PYTEST) -q
+
+test-fast: setup
+	$(PYTEST) -q -m "not slow"
+
+clean:
+	rm -rf $(VENV) .pytest_cache
