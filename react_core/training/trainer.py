@@ -1,0 +1,165 @@
+"""Train a LoRA adapter with the transformers Trainer; write it with its manifest, atomically."""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from react_core.adapters.manifest import AdapterManifest, save_adapter
+from react_core.training.config import TrainConfig
+from react_core.training.data import Example, data_hash
+from react_core.training.tokenize import Collator, Encoded, encode_all
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class TrainResult:
+    adapter_dir: Path
+    manifest: AdapterManifest
+    seconds: float
+    train_tokens: int
+    tokens_per_second: float
+    metrics: dict[str, float] = field(default_factory=dict)
+
+
+class _Rows:
+    """A map-style dataset over encoded examples (with lengths for length grouping)."""
+
+    def __init__(self, rows: Sequence[Encoded]) -> None:
+        self.rows = list(rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, i: int) -> dict[str, list[int]]:
+        return {"input_ids": self.rows[i].input_ids, "labels": self.rows[i].labels}
+
+    def lengths(self) -> list[int]:
+        return [len(r.input_ids) for r in self.rows]
+
+
+def make_trainer_class(label_logits_only: bool):
+    """A Trainer whose loss is the label-position loss (or the stock full-logits loss)."""
+    from transformers import Trainer
+
+    from react_core.training.loss import full_logits_loss, label_position_loss
+
+    class ReactTrainer(Trainer):
+        loss_is_scaled_for_ga = False  # our loss is a per-batch mean
+
+        def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
+            if label_logits_only:
+                loss, _ = label_position_loss(model, inputs)
+            else:
+                loss = full_logits_loss(model, inputs)
+            return (loss, {}) if return_outputs else loss
+
+    return ReactTrainer
+
+
+def build_peft_model(model: Any, config: TrainConfig, *, adapter_name: str = "default") -> Any:
+    from peft import LoraConfig, get_peft_model
+
+    lora = LoraConfig(r=config.rank, lora_alpha=config.lora_alpha, lora_dropout=config.lora_dropout,
+                      target_modules=list(config.target_modules), task_type="CAUSAL_LM")
+    return get_peft_model(model, lora, adapter_name=adapter_name)
+
+
+def training_arguments(config: TrainConfig, out_dir: Path, *, has_eval: bool, use_cpu: bool) -> Any:
+    from transformers import TrainingArguments
+
+    evaluate = has_eval and config.eval_steps > 0
+    return TrainingArguments(
+        output_dir=str(out_dir / "checkpoints"),
+        num_train_epochs=config.epochs,
+        max_steps=config.max_steps,
+        per_device_train_batch_size=config.batch_size,
+        per_device_eval_batch_size=config.batch_size,
+        gradient_accumulation_steps=config.grad_accum,
+        learning_rate=config.learning_rate,
+        warmup_steps=config.warmup_ratio,  # a float in [0, 1) is a ratio of total steps
+        lr_scheduler_type="cosine",
+        logging_steps=max(1, min(10, config.eval_steps or 10)),
+        eval_strategy="steps" if evaluate else "no",
+        eval_steps=config.eval_steps if evaluate else None,
+        save_strategy="steps",
+        save_steps=config.eval_steps if evaluate else config.save_steps,
+        save_total_limit=2,
+        load_best_model_at_end=evaluate,
+        metric_for_best_model="eval_loss" if evaluate else None,
+        greater_is_better=False if evaluate else None,
+        prediction_loss_only=True,
+        remove_unused_columns=False,
+        train_sampling_strategy="group_by_length" if config.group_by_length else "random",
+        report_to=["tensorboard"] if config.tensorboard else "none",
+        seed=config.seed,
+        use_cpu=use_cpu,
+        dataloader_num_workers=0,
+    )
+
+
+def train_adapter(config: TrainConfig, train: Sequence[Example], validation: Sequence[Example], *,
+                  name: str, out_dir: Path, work_dir: Path | None = None, resume: bool = False,
+                  loaded: Any = None) -> TrainResult:
+    """Train a LoRA adapter on ``train`` and write it (PEFT safetensors + manifest) to ``out_dir``.
+
+    ``work_dir`` holds checkpoints (default: ``out_dir`` + ``.work``); ``resume`` continues
+    from the latest checkpoint there. ``loaded`` reuses an already loaded base model.
+    """
+    from transformers import EarlyStoppingCallback
+
+    from react_core.models.loading import load_causal_lm
+
+    out_dir = Path(out_dir)
+    work_dir = Path(work_dir) if work_dir else out_dir.with_name(out_dir.name + ".work")
+    if loaded is None:
+        loaded = load_causal_lm(config.base_model, device=config.device, dtype=config.dtype)
+    tokenizer, model = loaded.tokenizer, loaded.model
+    model.train()
+    train_rows, dropped = encode_all(train, tokenizer, max_length=config.max_length)
+    val_rows, _ = encode_all(validation, tokenizer, max_length=config.max_length)
+    if dropped:
+        log.warning("%d training example(s) had no trained tokens within max_length=%d and were skipped",
+                    dropped, config.max_length)
+    if not train_rows:
+        raise ValueError("no training example has trained tokens; check the data and max_length")
+    peft_model = build_peft_model(model, config)
+    args = training_arguments(config, work_dir, has_eval=bool(val_rows), use_cpu=loaded.device.device == "cpu")
+    callbacks = []
+    if val_rows and config.eval_steps > 0 and config.early_stopping_patience > 0:
+        callbacks.append(EarlyStoppingCallback(early_stopping_patience=config.early_stopping_patience))
+    trainer_cls = make_trainer_class(config.label_logits_only)
+    pad_side = "left" if config.label_logits_only else "right"
+    trainer = trainer_cls(model=peft_model, args=args, train_dataset=_Rows(train_rows),
+                          eval_dataset=_Rows(val_rows) if val_rows else None,
+                          data_collator=Collator(tokenizer.pad_token_id, side=pad_side), callbacks=callbacks)
+    start = time.perf_counter()
+    checkpoint = resume and any(work_dir.glob("checkpoints/checkpoint-*"))
+    output = trainer.train(resume_from_checkpoint=True if checkpoint else None)
+    seconds = time.perf_counter() - start
+    steps = output.global_step
+    tokens_per_epoch = sum(len(r.input_ids) for r in train_rows)
+    examples_seen = min(len(train_rows) * config.epochs, steps * config.batch_size * config.grad_accum)
+    train_tokens = int(tokens_per_epoch * examples_seen / len(train_rows))
+    metrics: dict[str, float] = {"train_loss": float(output.training_loss), "steps": float(steps)}
+    if val_rows:
+        eval_loss = float(trainer.evaluate()["eval_loss"])
+        metrics["eval_loss"] = eval_loss
+        metrics["eval_perplexity"] = math.exp(min(eval_loss, 50))
+    manifest = AdapterManifest(
+        name=name, base_model=config.base_model, base_fingerprint=loaded.fingerprint, rank=config.rank,
+        alpha=config.lora_alpha, target_modules=list(config.target_modules),
+        data_hash=data_hash(train), metrics=metrics, train_seconds=round(seconds, 1),
+        extra={"config": config.to_dict(), "train_examples": len(train_rows),
+               "validation_examples": len(val_rows), "device": loaded.device.device,
+               "dtype": loaded.device.dtype_name},
+    )
+    save_adapter(peft_model, out_dir, manifest)
+    return TrainResult(adapter_dir=out_dir, manifest=manifest, seconds=seconds, train_tokens=train_tokens,
+                       tokens_per_second=train_tokens / seconds if seconds else 0.0, metrics=metrics)

@@ -1,0 +1,78 @@
+"""The label-position loss and a whole (tiny) training run."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import torch
+
+from react_core.adapters.manifest import AdapterError, check_base, read_manifest
+from react_core.training.config import TrainConfig, parse_override
+from react_core.training.data import from_prompt_completion, parse_record
+from react_core.training.loss import full_logits_loss, label_position_loss
+from react_core.training.tokenize import Collator, encode
+
+
+def _batch(tokenizer, side: str):
+    exs = [from_prompt_completion("Query: where is my card?\nIntent:", " card_arrival"),
+           from_prompt_completion("Query: hi\nIntent:", " greeting"),
+           parse_record({"messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "Thought: a\nAction: b[c]"},
+                                      {"role": "user", "content": "Observation: d"}, {"role": "assistant", "content": "Final Answer: e"}]})]
+    rows = [encode(e, tokenizer) for e in exs]
+    return Collator(tokenizer.pad_token_id, side=side)([{"input_ids": r.input_ids, "labels": r.labels} for r in rows])
+
+
+def test_label_position_loss_equals_the_full_loss(tiny_lm) -> None:
+    model, tokenizer = tiny_lm
+    with torch.no_grad():
+        fast, computed = label_position_loss(model, _batch(tokenizer, "left"))
+        full = full_logits_loss(model, _batch(tokenizer, "right"))
+    assert torch.allclose(fast, full, atol=1e-5), (fast, full)
+    width = _batch(tokenizer, "left")["input_ids"].shape[1]
+    assert computed < width - 1  # fewer logit positions than the whole sequence
+
+
+def test_config_from_yaml_with_overrides(tmp_path: Path) -> None:
+    path = tmp_path / "train.yaml"
+    path.write_text("rank: 4\nepochs: 2\ntarget_modules: [q_proj, v_proj]\n")
+    cfg = TrainConfig.from_yaml(path, {"epochs": 3, "learning_rate": None})
+    assert (cfg.rank, cfg.epochs, cfg.target_modules, cfg.learning_rate) == (4, 3, ["q_proj", "v_proj"], 2e-4)
+    with pytest.raises(ValueError, match="unknown training setting"):
+        TrainConfig.from_yaml(None, {"rnak": 4})
+    assert parse_override("max_steps=20") == ("max_steps", 20)
+    assert parse_override("target_modules=[q_proj]") == ("target_modules", ["q_proj"])
+
+
+def test_training_writes_an_adapter_with_a_manifest(tiny_lm_path: Path, tmp_path: Path) -> None:
+    from react_core.models.sources import resolve_model
+    from react_core.registry import new_registry
+    from react_core.training.trainer import train_adapter
+
+    exs = [from_prompt_completion(f"Query: item {i}\nIntent:", f" label_{i % 3}") for i in range(24)]
+    cfg = TrainConfig(base_model=str(tiny_lm_path), epochs=2, batch_size=8, eval_steps=2, dtype="fp32",
+                      learning_rate=5e-3, rank=4)
+    out = tmp_path / "adapter"
+    result = train_adapter(cfg, exs[:20], exs[20:], name="intents", out_dir=out)
+    assert {"adapter_config.json", "adapter_model.safetensors", "react_adapter.json"} <= {p.name for p in out.iterdir()}
+    manifest = read_manifest(out)
+    assert manifest.rank == 4 and manifest.name == "intents"
+    assert manifest.base_fingerprint == resolve_model(str(tiny_lm_path), registry=new_registry()).fingerprint
+    assert manifest.metrics["steps"] == 6 and "eval_loss" in manifest.metrics
+    assert result.tokens_per_second > 0
+    check_base(manifest, manifest.base_fingerprint)
+    with pytest.raises(AdapterError, match="trained on .* retrain it"):
+        check_base(manifest, "gguf-sha256:another-base")
+    assert not list(tmp_path.glob(".adapter*")), "staging directories left behind"
+
+
+def test_broken_manifest_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "react_adapter.json").write_text("{bad")
+    with pytest.raises(AdapterError, match="not valid JSON"):
+        read_manifest(tmp_path)
+    (tmp_path / "react_adapter.json").write_text(json.dumps({"name": "x"}))
+    with pytest.raises(AdapterError, match="lacks base_model"):
+        read_manifest(tmp_path)
+    with pytest.raises(AdapterError, match="has no react_adapter.json"):
+        read_manifest(tmp_path / "..")
