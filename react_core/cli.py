@@ -45,6 +45,10 @@ def build_app(registry: Registry) -> typer.Typer:
     app = typer.Typer(help="ReAct Core: domain agents on one shared base model.",
                       no_args_is_help=True, add_completion=False, pretty_exceptions_show_locals=False)
 
+    @app.callback()
+    def _root(ctx: typer.Context) -> None:
+        ctx.obj = registry  # commands added by plugins read it with current_registry(ctx)
+
     @app.command("plugins")
     def plugins_cmd(as_json: Annotated[bool, typer.Option("--json", help="machine-readable output")] = False) -> None:
         """List plugins: version, hooks, what each registers, and status."""
@@ -136,6 +140,15 @@ def build_app(registry: Registry) -> typer.Typer:
 
     registry.register_commands(app)
     return app
+
+
+def current_registry(ctx: typer.Context | None = None) -> Registry:
+    """The registry the running app was built with (for plugin commands); else the default one."""
+    if ctx is not None:
+        root = ctx.find_root()
+        if isinstance(root.obj, Registry):
+            return root.obj
+    return load_plugins()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -34,6 +34,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "react_core.models.builtin",
     "react_core.agent.plugin",
     "react_core.retrieval.plugin",
+    "react_core.training.plugin",
 )
 
 # Hooks whose registrations are collected (the commands hook receives the app instead).
