@@ -7,6 +7,8 @@ from react_core.adapters.policy import FusionPolicy
 from react_core.domain import DomainSpec, EvalTask
 from react_core.hookspecs import hookimpl
 from react_core.registry import PluginError, PluginRecord, Registry, load_plugins, new_registry
+from react_core.retrieval import KnowledgeIndex
+from react_core.retrieval import make_search_tool
 
 __version__ = "0.1.0"
 
@@ -14,11 +16,13 @@ __all__ = [
     "DomainSpec",
     "EvalTask",
     "FusionPolicy",
+    "KnowledgeIndex",
     "PluginError",
     "PluginRecord",
     "Registry",
     "__version__",
     "hookimpl",
     "load_plugins",
+    "make_search_tool",
     "new_registry",
 ]
