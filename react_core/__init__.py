@@ -4,6 +4,7 @@ Public API: import from ``react_core``, never from a private module path.
 """
 
 from react_core.adapters.policy import FusionPolicy
+from react_core.agent import Agent, AgentConfig, AgentResult, Step, Tool, tool
 from react_core.domain import DomainSpec, EvalTask
 from react_core.hookspecs import hookimpl
 from react_core.registry import PluginError, PluginRecord, Registry, load_plugins, new_registry
@@ -13,6 +14,9 @@ from react_core.retrieval import make_search_tool
 __version__ = "0.1.0"
 
 __all__ = [
+    "Agent",
+    "AgentConfig",
+    "AgentResult",
     "DomainSpec",
     "EvalTask",
     "FusionPolicy",
@@ -20,9 +24,12 @@ __all__ = [
     "PluginError",
     "PluginRecord",
     "Registry",
+    "Step",
+    "Tool",
     "__version__",
     "hookimpl",
     "load_plugins",
     "make_search_tool",
     "new_registry",
+    "tool",
 ]

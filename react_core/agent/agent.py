@@ -1,0 +1,127 @@
+"""``Agent``: a backend, tools, a prompt and limits; ``run``/``stream`` and async twins."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+from react_core.agent.config import AgentConfig
+from react_core.agent.events import AgentEvent, FinalEvent
+from react_core.agent.loop import react_loop
+from react_core.agent.prompt import PromptBuilder, PromptTemplates
+from react_core.agent.steps import FINISH, AgentResult
+from react_core.agent.tools import Tool, compose_tools
+
+if TYPE_CHECKING:
+    from react_core.domain import DomainSpec
+    from react_core.engine.backend import GenerationBackend
+
+
+class Agent:
+    """A ReAct agent over a generation backend.
+
+    ``adapter`` is passed to the backend with every request (the LoRA adapter to use,
+    ``None`` for the base model); nothing is set process-wide, so agents with different
+    adapters can share one backend. An agent holds no per-run state: one agent can serve
+    concurrent runs.
+    """
+
+    def __init__(self, backend: GenerationBackend, tools: Iterable[Any] = (), *,
+                 config: AgentConfig | None = None, system_prompt: str | None = None,
+                 few_shot: Sequence[str] = (), adapter: str | None = None, domain: str | None = None,
+                 templates: PromptTemplates | None = None) -> None:
+        self.backend = backend
+        self.tools: dict[str, Tool] = {}
+        for t in compose_tools(tools):
+            if t.name.lower() == FINISH:
+                raise ValueError(f"tool name {t.name!r} is reserved for the final answer")
+            self.tools[t.name] = t
+        self.config = config or AgentConfig()
+        self.adapter = adapter
+        self.domain = domain
+        self.templates = templates or PromptTemplates.load()
+        self.prompt = PromptBuilder.create(self.templates, list(self.tools.values()),
+                                           system_prompt=system_prompt, few_shot=few_shot)
+
+    @classmethod
+    def from_domain(cls, backend: GenerationBackend, domain: DomainSpec, *, tools: Iterable[Any] = (),
+                    adapter: str | None = ..., **kwargs: Any) -> Agent:  # type: ignore[assignment]
+        """An agent for ``domain``: its system prompt, few-shot trajectories and tools, then ``tools``.
+
+        The adapter defaults to the domain's name when the domain ships one.
+        """
+        if adapter is ...:
+            adapter = domain.name if domain.adapter_path is not None else None
+        return cls(backend, compose_tools(domain.get_tools(), tools), system_prompt=domain.system_prompt or None,
+                   few_shot=domain.few_shot, adapter=adapter, domain=domain.name, **kwargs)
+
+    def find_tool(self, name: str) -> Tool | None:
+        """The tool called ``name`` (exact, else ignoring case)."""
+        found = self.tools.get(name)
+        if found is None:
+            found = next((t for n, t in self.tools.items() if n.lower() == name.lower()), None)
+        return found
+
+    def tool_names(self) -> str:
+        return ", ".join(self.tools) or "(none)"
+
+    # -- running -------------------------------------------------------------------------
+
+    def stream(self, query: str, *, tokens: bool = False) -> Iterator[AgentEvent]:
+        """Run ``query``, yielding events as they happen (token deltas too when ``tokens``)."""
+        return react_loop(self, query, tokens=tokens)
+
+    def run(self, query: str) -> AgentResult:
+        """Run ``query`` to the end and return the result (never raises for model or tool trouble)."""
+        for event in react_loop(self, query):
+            if isinstance(event, FinalEvent):
+                return event.result
+        raise AssertionError("the loop ended without a FinalEvent")  # pragma: no cover
+
+    async def astream(self, query: str, *, tokens: bool = False) -> AsyncIterator[AgentEvent]:
+        """``stream`` for asyncio: the loop runs in a worker thread, events arrive on this loop.
+
+        Leaving the iteration early cancels the run at its next step.
+        """
+        loop = asyncio.get_running_loop()
+        queue: asyncio.Queue[Any] = asyncio.Queue()
+        cancel = threading.Event()
+        done = object()
+
+        def put(item: Any) -> None:
+            try:
+                loop.call_soon_threadsafe(queue.put_nowait, item)
+            except RuntimeError:  # the event loop is closed: nobody is listening
+                cancel.set()
+
+        def work() -> None:
+            try:
+                for event in react_loop(self, query, tokens=tokens, cancel=cancel):
+                    put(event)
+            except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's task
+                put(_Raised(exc))
+            finally:
+                put(done)
+
+        threading.Thread(target=work, daemon=True, name="react-agent-run").start()
+        try:
+            while (item := await queue.get()) is not done:
+                if isinstance(item, _Raised):
+                    raise item.exc
+                yield item
+        finally:
+            cancel.set()
+
+    async def arun(self, query: str) -> AgentResult:
+        """``run`` for asyncio (the event loop stays free while the model generates)."""
+        async for event in self.astream(query):
+            if isinstance(event, FinalEvent):
+                return event.result
+        raise AssertionError("the loop ended without a FinalEvent")  # pragma: no cover
+
+
+class _Raised:
+    def __init__(self, exc: BaseException) -> None:
+        self.exc = exc

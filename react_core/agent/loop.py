@@ -1,0 +1,232 @@
+"""The ReAct loop, top to bottom: one generator that yields events as a run happens.
+
+Each turn: write the prompt, let the model write a Thought and an Action (generation stops
+at the Observation marker), parse it (re-prompting only the Action line while the parse
+budget lasts), run the tool (errors, timeouts and oversized output become the
+observation), and check the limits. The run ends with exactly one ``FinalEvent``.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Generator, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from react_core.agent.calls import call_tool, truncate
+from react_core.agent.events import (
+    ActionEvent,
+    AgentEvent,
+    FinalEvent,
+    ObservationEvent,
+    StepEvent,
+    ThoughtEvent,
+    TokenDelta,
+)
+from react_core.agent.parser import ParsedStep, ParseError, parse_step
+from react_core.agent.prompt import STOP_SEQUENCES
+from react_core.agent.steps import FINISH, AgentResult, Step, Usage
+from react_core.agent.tools import Tool, ToolInputError, ToolInputSyntaxError
+from react_core.engine.backend import cut_at_stop
+
+if TYPE_CHECKING:
+    from react_core.agent.agent import Agent
+
+_RETRY_STOP = (*STOP_SEQUENCES, "\nThought:")
+
+
+def react_loop(agent: Agent, query: str, *, tokens: bool = False,
+               cancel: threading.Event | None = None) -> Iterator[AgentEvent]:
+    """Run ``query`` with ``agent``, yielding events; the last one is a ``FinalEvent``."""
+    cfg = agent.config
+    started = time.perf_counter()
+    deadline = started + cfg.max_seconds if cfg.max_seconds is not None else float("inf")
+    steps: list[Step] = []
+    usage = Usage()
+    retries_left = cfg.max_parse_retries
+    calls: dict[str, list[int]] = {}  # call key -> the steps that made this call
+
+    def final(reason: str, detail: str = "", answer: str | None = None) -> FinalEvent:
+        return FinalEvent(AgentResult(query=query, answer=answer, stop_reason=reason, steps=steps, usage=usage,
+                                      stop_detail=detail, domain=agent.domain, adapter=agent.adapter,
+                                      seconds=time.perf_counter() - started))
+
+    while True:
+        # 1. limits
+        if cancel is not None and cancel.is_set():
+            yield final("cancelled", "the caller stopped the run")
+            return
+        if len(steps) >= cfg.max_steps:
+            yield final("max_steps", f"no final answer after {cfg.max_steps} steps")
+            return
+        if time.perf_counter() >= deadline:
+            yield final("timeout", f"no final answer within {cfg.max_seconds:g} s")
+            return
+        step = Step(index=len(steps) + 1)
+        step_started = time.perf_counter()
+        prompt = agent.prompt.render(query, steps)
+
+        # 2. the model writes Thought and Action; malformed output re-prompts the Action line
+        try:
+            text = yield from _generate(agent, prompt, STOP_SEQUENCES, step, usage, tokens)
+            action = _read(agent, text)
+            while isinstance(action, ParseError):
+                step.thought = action.thought
+                if retries_left == 0 or time.perf_counter() >= deadline:
+                    step.error = f"unparseable output: {action.reason}"
+                    _close(step, steps, step_started)
+                    yield StepEvent(step)
+                    yield final("parse_error", f"step {step.index}: {action.reason} "
+                                f"(after {step.parse_retries} re-prompt(s) of the Action line)")
+                    return
+                retries_left -= 1
+                step.parse_retries += 1
+                retry = f"{prompt} {action.thought}\nAction:" if action.thought else f"{prompt}\nAction:"
+                text = yield from _generate(agent, retry, _RETRY_STOP, step, usage, tokens)
+                action = _read(agent, "Action:" + text, thought=action.thought)
+        except BackendError as exc:
+            _close(step, steps, step_started, error=str(exc))
+            yield StepEvent(step)
+            yield final("backend_error", str(exc))
+            return
+        parsed = action.parsed
+        step.thought = parsed.thought
+        yield ThoughtEvent(step.index, step.thought)
+
+        # 3. a final answer ends the run
+        if parsed.answer is not None:
+            step.action, step.action_input = FINISH, parsed.answer
+            _close(step, steps, step_started)
+            yield StepEvent(step)
+            yield final("final_answer", answer=parsed.answer)
+            return
+
+        # 4. the action: unknown tool, bad input, repetition, or a tool call
+        step.action, step.action_input = action.name, action.shown_input
+        yield ActionEvent(step.index, step.action, step.action_input)
+        earlier = calls.setdefault(action.key, [])
+        earlier.append(step.index)
+        if len(earlier) > cfg.max_repeats:
+            step.error = f"repeated action: {action.name} called {len(earlier)} times with the same input"
+            _close(step, steps, step_started)
+            yield StepEvent(step)
+            yield final("repeated_action", f"{step.error} (steps {', '.join(map(str, earlier))})")
+            return
+        if action.tool is None:
+            step.error = f"unknown tool {action.name!r}"
+            step.observation = agent.templates.fill("unknown_tool", name=action.name, names=agent.tool_names())
+        elif action.input_error is not None:
+            step.error = action.input_error
+            step.observation = agent.templates.fill("bad_input", error=action.input_error,
+                                                    example=f"{action.tool.name}[{action.tool.example_input()}]")
+        elif len(earlier) > 1:
+            step.observation = agent.templates.fill("repeated_action", name=action.name, first=earlier[0])
+        else:
+            tool_started = time.perf_counter()
+            timeout = _min(cfg.tool_timeout, deadline - tool_started)
+            outcome = call_tool(action.tool, action.kwargs or {}, timeout=timeout)
+            step.tool_seconds = time.perf_counter() - tool_started
+            step.observation, step.error = truncate(outcome.text, cfg.max_observation_chars), outcome.error
+        yield ObservationEvent(step.index, step.observation, step.error)
+        _close(step, steps, step_started)
+        yield StepEvent(step)
+
+
+class BackendError(RuntimeError):
+    """The generation backend raised; the run stops with ``backend_error``."""
+
+
+def _generate(agent: Agent, prompt: str, stop: Sequence[str], step: Step, usage: Usage,
+              tokens: bool) -> Generator[AgentEvent, None, str]:
+    """Ask the backend for one completion, yielding token deltas when ``tokens``; return the text."""
+    started = time.perf_counter()
+    kwargs: dict[str, Any] = dict(stop=stop, max_new_tokens=agent.config.max_new_tokens,
+                                  temperature=agent.config.temperature, adapter=agent.adapter)
+    try:
+        if tokens:
+            parts: list[str] = []
+            for delta in agent.backend.stream(prompt, **kwargs):
+                parts.append(delta)
+                yield TokenDelta(step.index, delta)
+            text, prompt_tokens, completion_tokens = "".join(parts), 0, 0
+        else:
+            generation = agent.backend.generate(prompt, **kwargs)
+            text = generation.text
+            prompt_tokens, completion_tokens = generation.prompt_tokens, generation.completion_tokens
+    except Exception as exc:  # noqa: BLE001 - any backend failure ends the run cleanly
+        raise BackendError(f"generation failed: {type(exc).__name__}: {exc}") from exc
+    finally:
+        step.model_seconds += time.perf_counter() - started
+    usage.add(prompt_tokens, completion_tokens)
+    step.prompt_tokens += prompt_tokens
+    step.completion_tokens += completion_tokens
+    text, _ = cut_at_stop(text, stop)  # a backend that ignores stop strings is cut here too
+    step.raw_output = f"{step.raw_output}\nAction:{text}" if step.raw_output else text
+    return text
+
+
+@dataclass
+class _Action:
+    """A parsed step resolved against the tools."""
+
+    parsed: ParsedStep
+    tool: Tool | None = None
+    kwargs: dict[str, Any] | None = None
+    input_error: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.tool.name if self.tool is not None else str(self.parsed.action)
+
+    @property
+    def shown_input(self) -> str | dict[str, Any]:
+        """The input as the step records it: the JSON object for multi-input tools, else the text."""
+        if self.tool is not None and self.tool.single_argument is None and self.kwargs:
+            return self.kwargs
+        return self.parsed.action_input
+
+    @property
+    def key(self) -> str:
+        """What makes two calls the same call (the tool and its input, whitespace normalised)."""
+        if self.kwargs is None:
+            value: Any = " ".join(self.parsed.action_input.split())
+        else:
+            value = {k: " ".join(v.split()) if isinstance(v, str) else v for k, v in self.kwargs.items()}
+        return self.name + "\x00" + json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def _read(agent: Agent, text: str, thought: str | None = None) -> _Action | ParseError:
+    """Parse ``text`` and bind its input; malformed text or JSON is a ``ParseError`` (returned)."""
+    try:
+        parsed = parse_step(text)
+    except ParseError as exc:
+        return ParseError(exc.reason, thought if thought is not None else exc.thought)
+    if thought is not None:
+        parsed = ParsedStep(thought, parsed.action, parsed.action_input, parsed.answer)
+    if parsed.answer is not None:
+        return _Action(parsed)
+    tool = agent.find_tool(str(parsed.action))
+    if tool is None:
+        return _Action(parsed)
+    try:
+        return _Action(parsed, tool, tool.bind(parsed.action_input))
+    except ToolInputSyntaxError as exc:
+        return ParseError(str(exc), parsed.thought)
+    except ToolInputError as exc:
+        return _Action(parsed, tool, input_error=str(exc))
+
+
+def _close(step: Step, steps: list[Step], started: float, *, error: str | None = None) -> None:
+    if error is not None:
+        step.error = error
+    step.seconds = time.perf_counter() - started
+    steps.append(step)
+
+
+def _min(limit: float | None, remaining: float) -> float | None:
+    if remaining == float("inf"):
+        return limit
+    remaining = max(remaining, 0.001)
+    return remaining if limit is None else min(limit, remaining)
