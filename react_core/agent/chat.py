@@ -1,0 +1,152 @@
+"""``react chat``: ask an agent one question, or many in an interactive session.
+
+Two module-level factories are the seams tests and embedders replace:
+``backend_factory(model, device, dtype, registry)`` builds the generation backend and
+``registry_factory()`` returns the plugin registry (domains and global tools).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from react_core.agent.agent import Agent
+from react_core.agent.config import AgentConfig
+from react_core.agent.events import ActionEvent, AgentEvent, FinalEvent, ObservationEvent, ThoughtEvent
+from react_core.agent.prompt import format_input
+from react_core.agent.steps import AgentResult
+from react_core.agent.tools import compose_tools
+from react_core.agent.trace import write_trace
+from react_core.engine.backend import GenerationBackend
+from react_core.registry import Registry, load_plugins
+
+_EXIT_WORDS = {"exit", "quit", ":q"}
+
+
+def _local_backend(model: str, device: str | None, dtype: str | None, registry: Registry) -> GenerationBackend:
+    from react_core.engine.backend import LocalBackend
+    from react_core.models.loading import load_causal_lm
+
+    loaded = load_causal_lm(model, device=device, dtype=dtype, registry=registry)
+    return LocalBackend(loaded.model, loaded.tokenizer)
+
+
+backend_factory: Callable[[str, str | None, str | None, Registry], GenerationBackend] = _local_backend
+registry_factory: Callable[[], Registry] = load_plugins
+
+
+def build_agent(registry: Registry, backend: GenerationBackend, domain: str | None,
+                config: AgentConfig) -> Agent:
+    """The agent ``react chat`` uses: the domain's tools first, then every global tool."""
+    global_tools = list(registry.tools.values())
+    if domain is None:
+        return Agent(backend, compose_tools(global_tools), config=config)
+    return Agent.from_domain(backend, registry.domain(domain), tools=global_tools, config=config)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``chat`` to ``app``."""
+
+    @app.command("chat")
+    def chat_cmd(
+        query: Annotated[str | None, typer.Argument(help="the question; without it, an interactive session")] = None,
+        domain: Annotated[str | None, typer.Option(help="domain to answer in (default: base model, global tools)")] = None,
+        as_json: Annotated[bool, typer.Option("--json", help="print the result as JSON")] = False,
+        trace_file: Annotated[Path | None, typer.Option(help="append each run's trace to this JSONL file")] = None,
+        model: Annotated[str, typer.Option(help="base model: a source name, a local directory or a hub id")]
+            = "gemma-3-270m",
+        device: Annotated[str | None, typer.Option(help="cpu, cuda, cuda:1 ... (default: automatic)")] = None,
+        dtype: Annotated[str | None, typer.Option(help="bf16, fp16 or fp32 (default: automatic)")] = None,
+        max_steps: Annotated[int, typer.Option(min=1, help=AgentConfig.help("max_steps"))] = 8,
+        max_seconds: Annotated[float, typer.Option(min=0.1, help=AgentConfig.help("max_seconds"))] = 120.0,
+        max_new_tokens: Annotated[int, typer.Option(min=1, help=AgentConfig.help("max_new_tokens"))] = 256,
+        temperature: Annotated[float, typer.Option(min=0.0, help=AgentConfig.help("temperature"))] = 0.0,
+    ) -> None:
+        """Answer QUERY with a ReAct agent (Thought, Action, Observation ... Final Answer).
+
+        Exits with 1 when a run ends without an answer (its stop reason says why).
+        """
+        out, err = Console(), Console(stderr=True)
+        registry = registry_factory()
+        if domain is not None and domain not in registry.domains:
+            try:
+                registry.domain(domain)
+            except KeyError as exc:
+                err.print(f"[red]error:[/] {escape(str(exc.args[0]))}", highlight=False)
+            raise typer.Exit(2)
+        config = AgentConfig(max_steps=max_steps, max_seconds=max_seconds, max_new_tokens=max_new_tokens,
+                             temperature=temperature)
+        if as_json:
+            backend = backend_factory(model, device, dtype, registry)
+        else:
+            with err.status(f"loading {model} ..."):
+                backend = backend_factory(model, device, dtype, registry)
+        agent = build_agent(registry, backend, domain, config)
+
+        def answer(q: str) -> AgentResult:
+            result = _run_json(agent, q) if as_json else _run_shown(agent, q, out)
+            if trace_file is not None:
+                write_trace(result, trace_file)
+            return result
+
+        if query is not None:
+            raise typer.Exit(0 if answer(query).ok else 1)
+        _interactive(answer, err)
+
+
+def _run_json(agent: Agent, query: str) -> AgentResult:
+    result = agent.run(query)
+    sys.stdout.write(json.dumps(result.summary(), ensure_ascii=False, indent=2, default=str) + "\n")
+    return result
+
+
+def _run_shown(agent: Agent, query: str, out: Console) -> AgentResult:
+    """Run ``query`` and show each event as it happens."""
+    for event in agent.stream(query):
+        _show(event, out)
+        if isinstance(event, FinalEvent):
+            return event.result
+    raise AssertionError("the loop ended without a FinalEvent")  # pragma: no cover
+
+
+def _show(event: AgentEvent, out: Console) -> None:
+    if isinstance(event, ThoughtEvent) and event.text:
+        out.print(f"[dim]{event.step}.[/] [italic]Thought:[/] {escape(event.text)}", highlight=False)
+    elif isinstance(event, ActionEvent):
+        out.print(f"   [cyan]Action:[/] {escape(f'{event.tool}[{format_input(event.input)}]')}", highlight=False)
+    elif isinstance(event, ObservationEvent):
+        style = "red" if event.error else "green"
+        out.print(f"   [{style}]Observation:[/] {escape(_clip(event.text))}", highlight=False)
+    elif isinstance(event, FinalEvent):
+        r = event.result
+        if r.ok:
+            out.print(f"[bold green]Final Answer:[/] {escape(r.answer or '')}", highlight=False)
+        else:
+            out.print(f"[yellow]No answer ({r.stop_reason}):[/] {escape(r.stop_detail)}", highlight=False)
+        out.print(f"[dim]{len(r.steps)} step(s), {r.usage.total_tokens} tokens, {r.seconds:.1f} s[/]")
+
+
+def _interactive(answer: Callable[[str], Any], err: Console) -> None:
+    err.print("[dim]Ask a question; 'exit' or Ctrl-D ends the session. Each question is a new run.[/]")
+    while True:
+        try:
+            line = input("? ")
+        except (EOFError, KeyboardInterrupt):
+            err.print()
+            return
+        if line.strip().lower() in _EXIT_WORDS:
+            return
+        if line.strip():
+            answer(line.strip())
+
+
+def _clip(text: str, width: int = 300) -> str:
+    one = " ".join(text.split())
+    return one if len(one) <= width else one[: width - 3] + "..."
