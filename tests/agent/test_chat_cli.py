@@ -1,0 +1,114 @@
+"""``react chat`` through the Typer app, with a scripted backend injected."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from react_core import DomainSpec, Tool, hookimpl, new_registry
+from react_core.agent import chat, read_traces
+from react_core.agent.testing import ScriptedBackend
+from react_core.cli import build_app
+
+SEARCH = " I should search.\nAction: search[capital of France]"
+ANSWER = " I know it now.\nFinal Answer: Paris"
+
+
+class GeoPlugin:
+    @hookimpl
+    def react_register_domains(self, register) -> None:
+        register(DomainSpec(name="geo", description="Geography questions.", system_prompt="You are a geographer.",
+                            tools=[Tool("capital", "Capital of a country.", lambda country: "Paris")]))
+
+    @hookimpl
+    def react_register_tools(self, register) -> None:
+        register(Tool("search", "Search the web.", lambda query: "Paris is the capital of France."))
+
+
+@pytest.fixture
+def cli(monkeypatch):
+    """``cli(responses, *args)`` -> (result, backend, factory calls)."""
+    registry = new_registry([("geo_plugin", GeoPlugin())])
+    app = build_app(registry)
+    monkeypatch.setattr(chat, "registry_factory", lambda: registry)
+
+    def invoke(responses, *args, input=None):
+        backend = ScriptedBackend(responses)
+        made = []
+
+        def factory(model, device, dtype, reg):
+            made.append((model, device, dtype, reg))
+            return backend
+
+        monkeypatch.setattr(chat, "backend_factory", factory)
+        result = CliRunner().invoke(app, ["chat", *args], input=input)
+        return result, backend, made
+
+    return invoke
+
+
+def test_chat_json(cli) -> None:
+    result, backend, made = cli([SEARCH, ANSWER], "--json", "--model", "tiny", "--dtype", "fp32",
+                                "What is the capital of France?")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert set(data) >= {"answer", "domain", "stop_reason", "steps", "usage"}
+    assert (data["answer"], data["domain"], data["stop_reason"]) == ("Paris", None, "final_answer")
+    assert data["steps"][0] == {"thought": "I should search.", "action": "search",
+                                "action_input": "capital of France",
+                                "observation": "Paris is the capital of France."}
+    assert data["usage"]["generations"] == 2
+    assert made[0][:3] == ("tiny", None, "fp32")
+
+
+def test_chat_in_a_domain_uses_its_tools_and_prompt(cli) -> None:
+    result, backend, _ = cli([" t\nAction: capital[France]", ANSWER], "--domain", "geo", "--json", "q")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert (data["domain"], data["steps"][0]["observation"]) == ("geo", "Paris")
+    prompt = backend.calls[0].prompt
+    assert prompt.startswith("You are a geographer.")
+    assert "- capital[country]" in prompt and "- search[query]" in prompt  # domain + global tools
+
+
+def test_chat_human_output_shows_the_steps(cli) -> None:
+    result, _, _ = cli([SEARCH, ANSWER], "q")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "Thought: I should search." in out
+    assert "Action: search[capital of France]" in out
+    assert "Observation: Paris is the capital of France." in out
+    assert "Final Answer: Paris" in out
+
+
+def test_chat_without_answer_exits_1_and_says_why(cli) -> None:
+    result, _, _ = cli([" rambling", " more", " still"], "q")
+    assert result.exit_code == 1
+    assert "No answer (parse_error)" in result.stdout
+
+
+def test_chat_unknown_domain(cli) -> None:
+    result, _, made = cli([], "--domain", "nope", "q")
+    assert result.exit_code == 2
+    assert "unknown domain 'nope'; available: geo" in result.stderr
+    assert made == []  # fails before loading a model
+
+
+def test_chat_trace_file(cli, tmp_path) -> None:
+    trace = tmp_path / "t.jsonl"
+    result, _, _ = cli([SEARCH, ANSWER], "--json", "--trace-file", str(trace), "q")
+    assert result.exit_code == 0
+    (run,) = read_traces(trace)
+    assert (run.answer, len(run.steps)) == ("Paris", 2)
+
+
+def test_chat_interactive_answers_each_line_until_exit(cli, tmp_path) -> None:
+    trace = tmp_path / "t.jsonl"
+    responses = [" a\nFinal Answer: one", " b\nFinal Answer: two", " c\nFinal Answer: three"]
+    result, backend, _ = cli(responses, "--trace-file", str(trace), input="first\n\nsecond\nexit\nthird\n")
+    assert result.exit_code == 0, result.output
+    assert [r.query for r in read_traces(trace)] == ["first", "second"]
+    assert "Final Answer: one" in result.stdout and "Final Answer: two" in result.stdout
+    assert len(backend.calls) == 2

@@ -1,0 +1,142 @@
+"""Tools: the @tool schema, binding action inputs, calling with limits, composing lists."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+import pytest
+
+from react_core.agent import Tool, ToolInputError, compose_tools, tool
+from react_core.agent.calls import call_tool, to_text, truncate
+from react_core.agent.tools import ToolInputSyntaxError
+
+
+def test_tool_schema_comes_from_hints_and_docstring(weather_tool: Tool) -> None:
+    assert weather_tool.name == "weather"
+    assert weather_tool.description == "Weather forecast for a city."
+    assert weather_tool.parameters["properties"] == {
+        "city": {"type": "string", "description": "The city name."},
+        "days": {"type": "integer", "description": "How many days ahead."},
+    }
+    assert weather_tool.parameters["required"] == ["city"]
+    assert weather_tool.single_argument is None
+    assert weather_tool.example_input() == '{"city": string, "days": integer (optional)}'
+
+
+def test_tool_without_args_section_falls_back_to_the_signature() -> None:
+    @tool(name="add_up")
+    def add(a: int, b: int = 0) -> int:
+        """Add two numbers."""
+        return a + b
+
+    assert add.name == "add_up"
+    assert add.description == "Add two numbers."
+    assert add.parameters["properties"] == {"a": {"type": "integer"}, "b": {"type": "integer"}}
+    assert add(a=2, b=3) == 5
+
+
+def test_tool_without_description_is_an_error() -> None:
+    def nameless(x: str) -> str:
+        return x
+
+    with pytest.raises(ValueError, match="needs a description"):
+        tool(nameless)
+
+
+def test_tool_contract_of_the_plain_class() -> None:
+    t = Tool("echo", "  Echo the input.  ", lambda text: text)
+    assert (t.name, t.description, t.single_argument) == ("echo", "Echo the input.", "text")
+    assert t("hi") == "hi"
+    with pytest.raises(ValueError):
+        Tool("bad name", "x", lambda: None)
+
+
+@pytest.mark.parametrize(("raw", "kwargs"), [
+    ('{"city": "Paris", "days": 2}', {"city": "Paris", "days": 2}),
+    ('{"city": "Paris", "days": "3"}', {"city": "Paris", "days": 3}),
+    ("Paris", {"city": "Paris"}),  # the only required argument takes plain text
+    ('"Paris"', {"city": "Paris"}),
+])
+def test_bind_multi_argument_tool(weather_tool: Tool, raw: str, kwargs: dict) -> None:
+    assert weather_tool.bind(raw) == kwargs
+
+
+def test_bind_single_argument_tool_accepts_text_braces_and_json(search_tool: Tool) -> None:
+    assert search_tool.bind("capital of France") == {"query": "capital of France"}
+    assert search_tool.bind('{"query": "x"}') == {"query": "x"}
+    assert search_tool.bind("{not json") == {"query": "{not json"}
+    assert search_tool.bind('{"other": 1}') == {"query": '{"other": 1}'}
+
+
+def test_bind_coerces_to_the_parameter_type() -> None:
+    square = Tool("square", "Square a number.", lambda x: x * x, {"type": "object", "properties": {
+        "x": {"type": "integer"}}, "required": ["x"]})
+    assert square.bind("4") == {"x": 4}
+    with pytest.raises(ToolInputError, match="x must be a integer"):
+        square.bind("four")
+
+
+def test_bind_errors(weather_tool: Tool) -> None:
+    with pytest.raises(ToolInputSyntaxError, match="takes a JSON object"):
+        weather_tool.bind('{"city": "Paris",')
+    with pytest.raises(ToolInputError, match="needs \\['city'\\]"):
+        weather_tool.bind('{"days": 2}')
+    with pytest.raises(ToolInputError, match="no parameter"):
+        weather_tool.bind('{"city": "Paris", "color": "red"}')
+    both = Tool("pair", "Two.", lambda a, b: a + b)
+    with pytest.raises(ToolInputSyntaxError, match="JSON object with keys"):
+        both.bind("just text")
+
+
+def test_call_tool_turns_errors_into_observations() -> None:
+    def boom(x: str) -> str:
+        raise RuntimeError("disk on fire")
+
+    out = call_tool(Tool("boom", "Fails.", boom), {"x": "a"}, timeout=5)
+    assert out.error == "boom raised RuntimeError: disk on fire"
+    assert out.text.startswith("Error: ")
+
+
+def test_call_tool_times_out() -> None:
+    release = threading.Event()
+    slow = Tool("slow", "Waits.", lambda: release.wait(10))
+    try:
+        out = call_tool(slow, {}, timeout=0.05)
+    finally:
+        release.set()
+    assert out.error == "tool slow did not finish within 0.05 s"
+
+
+def test_call_tool_runs_async_tools() -> None:
+    async def fetch(url: str) -> str:
+        await asyncio.sleep(0)
+        return f"fetched {url}"
+
+    assert call_tool(Tool("fetch", "Fetch.", fetch), {"url": "u"}, timeout=5).text == "fetched u"
+    assert call_tool(Tool("fetch", "Fetch.", fetch), {"url": "u"}, timeout=None).text == "fetched u"
+
+
+def test_to_text_and_truncate() -> None:
+    assert to_text({"a": [1, 2]}) == '{"a": [1, 2]}'
+    assert to_text(None) == "(no output)"
+    assert truncate("abcdef", 4) == "abcd ... [truncated 2 characters]"
+    assert truncate("abc", 4) == "abc"
+
+
+def test_compose_tools_earlier_group_wins(search_tool: Tool) -> None:
+    other = Tool("search", "Another search.", lambda query: "other")
+
+    def helper(x: str) -> str:
+        """Help.
+
+        Args:
+            x: anything.
+        """
+        return x
+
+    composed = compose_tools([search_tool], [other, helper])
+    assert [t.name for t in composed] == ["search", "helper"]
+    assert composed[0] is search_tool
+    with pytest.raises(TypeError, match="not a tool"):
+        compose_tools([42])
