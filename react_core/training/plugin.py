@@ -263,8 +263,43 @@ def adapters_export(
     console.print(f"[green]merged model written to {merged}[/]")
 
 
+trajectories_app = typer.Typer(help="Turn agent traces into training data (the FireAct loop).",
+                               no_args_is_help=True)
+
+
+@trajectories_app.command("export")
+def trajectories_export(
+    traces: Annotated[list[Path], typer.Argument(help="JSONL trace files written by `react chat --trace-file`")],
+    out_file: Annotated[Path, typer.Option("--out", help="training JSONL to write")],
+    gold: Annotated[Path | None, typer.Option(help="JSONL of {question, answer}: keep only runs that got it right")] = None,
+    allow_step_errors: Annotated[bool, typer.Option(help="keep runs in which a step failed")] = False,
+) -> None:
+    """Write successful runs as chat-format training data for `react train --data`."""
+    from react_core.agent.trace import read_traces
+    from react_core.atomic import write_bytes_atomic
+    from react_core.training.trajectories import export_trajectories
+
+    try:
+        runs = [run for path in traces for run in read_traces(path)]
+        answers = None
+        if gold is not None:
+            answers = {}
+            for i, line in enumerate(gold.read_text(encoding="utf-8").splitlines(), start=1):
+                if line.strip():
+                    row = json.loads(line)
+                    answers[row["question"]] = row["answer"]
+    except (OSError, ValueError, KeyError) as exc:
+        raise _fail(f"{exc}") from exc
+    records, counts = export_trajectories(runs, gold=answers, allow_step_errors=allow_step_errors)
+    write_bytes_atomic(out_file, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode())
+    console.print(f"kept {counts['kept']} of {counts['runs']} runs -> {out_file} "
+                  f"(no final answer {counts['no_final_answer']}, step errors {counts['step_errors']}, "
+                  f"wrong answer {counts['wrong_answer']})")
+
+
 @hookimpl
 def react_register_commands(app: typer.Typer) -> None:
     app.command("train")(train_cmd)
     app.command("eval")(eval_cmd)
     app.add_typer(adapters_app, name="adapters")
+    app.add_typer(trajectories_app, name="trajectories")

@@ -1,0 +1,59 @@
+"""The trajectory loop (FireAct): successful agent traces become fine-tuning data.
+
+A run that ended with a final answer (and, when gold answers are given, the right one) and
+whose steps had no errors is written as a chat record: the question, then per step the
+model's ``Thought``/``Action`` (trained) and the tool's ``Observation`` (masked), in the same
+text the agent prompts with, so an adapter trained on it reads its own prompts.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from react_core.agent.steps import FINISH
+from react_core.agent.prompt import format_input, quote_observation
+from react_core.agent.steps import AgentResult
+
+
+def normalize_answer(text: str) -> str:
+    """SQuAD/HotpotQA answer normalization: lower case, no punctuation, articles or extra spaces."""
+    text = text.lower()
+    text = "".join(ch for ch in text if ch not in set(string.punctuation))
+    text = re.sub(r"\b(a|an|the)\b", " ", text)
+    return " ".join(text.split())
+
+
+def run_to_record(run: AgentResult) -> dict[str, Any]:
+    messages: list[dict[str, str]] = [{"role": "user", "content": run.query}]
+    for step in run.steps:
+        messages.append({"role": "assistant",
+                         "content": f"Thought: {step.thought}\nAction: {step.action}[{format_input(step.action_input)}]"})
+        if step.action != FINISH:
+            messages.append({"role": "user", "content": f"Observation: {quote_observation(step.observation or '')}"})
+    return {"messages": messages, "meta": {"domain": run.domain, "source": "agent trace"}}
+
+
+def export_trajectories(runs: Iterable[AgentResult], *, gold: Mapping[str, str] | None = None,
+                        allow_step_errors: bool = False) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """Training records from successful runs, and counts of what was kept and why others were not."""
+    kept: list[dict[str, Any]] = []
+    counts = {"runs": 0, "kept": 0, "no_final_answer": 0, "step_errors": 0, "wrong_answer": 0}
+    for run in runs:
+        counts["runs"] += 1
+        if run.stop_reason != "final_answer" or run.answer is None:
+            counts["no_final_answer"] += 1
+            continue
+        if not allow_step_errors and any(step.error for step in run.steps):
+            counts["step_errors"] += 1
+            continue
+        if gold is not None:
+            expected = gold.get(run.query)
+            if expected is None or normalize_answer(run.answer) != normalize_answer(expected):
+                counts["wrong_answer"] += 1
+                continue
+        kept.append(run_to_record(run))
+        counts["kept"] += 1
+    return kept, counts
