@@ -123,8 +123,8 @@ class _Script:
 class ReactCore:
     name = "react-core"
 
-    def __init__(self, tool_timeout: float | None = 30.0, label: str | None = None) -> None:
-        self.tool_timeout = tool_timeout
+    def __init__(self, limits: bool = True, label: str | None = None) -> None:
+        self.limits = limits  # False: no tool timeout and no wall-clock limit (tools run inline, as in the peers)
         if label:
             self.name = label
 
@@ -157,7 +157,8 @@ class ReactCore:
                 yield self.generate(prompt, **kwargs).text
 
         agent = Agent(Backend(), [tool(t) for t in tools],
-                      config=AgentConfig(max_steps=max_steps, tool_timeout=self.tool_timeout))
+                      config=AgentConfig(max_steps=max_steps) if self.limits else
+                      AgentConfig(max_steps=max_steps, tool_timeout=None, max_seconds=None))
 
         def run() -> Outcome:
             script.reset()
@@ -280,7 +281,7 @@ def frameworks(include_inline: bool = False) -> list[Any]:
     """The frameworks that import here; a missing one is reported on stderr and skipped."""
     out: list[Any] = [ReactCore()]
     if include_inline:
-        out.append(ReactCore(tool_timeout=None, label="react-core (tool_timeout=None)"))
+        out.append(ReactCore(limits=False, label="react-core (no time limits)"))
     for cls, module in ((LangGraph, "langgraph.prebuilt"), (Smolagents, "smolagents")):
         try:
             __import__(module)

@@ -75,12 +75,12 @@ def register(app: typer.Typer) -> None:
         """
         out, err = Console(), Console(stderr=True)
         registry = registry_factory()
-        if domain is not None and domain not in registry.domains:
+        if domain is not None:
             try:
                 registry.domain(domain)
-            except KeyError as exc:
+            except KeyError as exc:  # the message lists the installed domains
                 err.print(f"[red]error:[/] {escape(str(exc.args[0]))}", highlight=False)
-            raise typer.Exit(2)
+                raise typer.Exit(2) from None
         config = AgentConfig(max_steps=max_steps, max_seconds=max_seconds, max_new_tokens=max_new_tokens,
                              temperature=temperature)
         if as_json:
