@@ -1,8 +1,8 @@
 """``react chat``: ask an agent one question, or many in an interactive session.
 
-Two module-level factories are the seams tests and embedders replace:
-``backend_factory(model, device, dtype, registry)`` builds the generation backend and
-``registry_factory()`` returns the plugin registry (domains and global tools).
+``backend_factory(model, device, dtype, registry)`` builds the generation backend: the seam
+tests and embedders replace. Domains and global tools come from the registry the ``react``
+app was built with (``react_core.cli.current_registry``).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from react_core.agent.steps import AgentResult
 from react_core.agent.tools import compose_tools
 from react_core.agent.trace import write_trace
 from react_core.engine.backend import GenerationBackend
-from react_core.registry import Registry, load_plugins
+from react_core.registry import Registry
 
 _EXIT_WORDS = {"exit", "quit", ":q"}
 
@@ -39,7 +39,6 @@ def _local_backend(model: str, device: str | None, dtype: str | None, registry: 
 
 
 backend_factory: Callable[[str, str | None, str | None, Registry], GenerationBackend] = _local_backend
-registry_factory: Callable[[], Registry] = load_plugins
 
 
 def build_agent(registry: Registry, backend: GenerationBackend, domain: str | None,
@@ -56,6 +55,7 @@ def register(app: typer.Typer) -> None:
 
     @app.command("chat")
     def chat_cmd(
+        ctx: typer.Context,
         query: Annotated[str | None, typer.Argument(help="the question; without it, an interactive session")] = None,
         domain: Annotated[str | None, typer.Option(help="domain to answer in (default: base model, global tools)")] = None,
         as_json: Annotated[bool, typer.Option("--json", help="print the result as JSON")] = False,
@@ -74,7 +74,9 @@ def register(app: typer.Typer) -> None:
         Exits with 1 when a run ends without an answer (its stop reason says why).
         """
         out, err = Console(), Console(stderr=True)
-        registry = registry_factory()
+        from react_core.cli import current_registry
+
+        registry = current_registry(ctx)
         if domain is not None:
             try:
                 registry.domain(domain)

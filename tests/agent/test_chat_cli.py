@@ -32,7 +32,6 @@ def cli(monkeypatch):
     """``cli(responses, *args)`` -> (result, backend, factory calls)."""
     registry = new_registry([("geo_plugin", GeoPlugin())])
     app = build_app(registry)
-    monkeypatch.setattr(chat, "registry_factory", lambda: registry)
 
     def invoke(responses, *args, input=None):
         backend = ScriptedBackend(responses)
