@@ -153,12 +153,14 @@ class KnowledgeIndex:
     # -- search ---------------------------------------------------------------------------
 
     def search(self, query: str, k: int = 5, *, mode: Mode = "hybrid", filters: Filters | None = None,
-               rrf_k: int = DEFAULT_RRF_K, candidates: int | None = None) -> list[Hit]:
+               rrf_k: int = DEFAULT_RRF_K, candidates: int | None = None,
+               keyword_weight: float = 1.0) -> list[Hit]:
         """The ``k`` best chunks for ``query``.
 
         ``dense`` ranks by cosine similarity, ``keyword`` by BM25, ``hybrid`` fuses the two
         rankings (each ``candidates`` long, default ``max(4k, 20)``) by RRF. ``filters``
-        keep only chunks whose fields match (see ``documents.matches``).
+        keep only chunks whose fields match (see ``documents.matches``). ``keyword_weight``
+        scales the BM25 ranking's RRF contribution against the dense one's (1.0).
         """
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
@@ -168,7 +170,8 @@ class KnowledgeIndex:
             return self.keyword_search(query, k, filters=filters)
         n = candidates or max(4 * k, 20)
         return reciprocal_rank_fusion([self.dense_search(query, n, filters=filters),
-                                       self.keyword_search(query, n, filters=filters)], k=rrf_k, limit=k)
+                                       self.keyword_search(query, n, filters=filters)],
+                                      k=rrf_k, weights=[1.0, keyword_weight], limit=k)
 
     def dense_search(self, query: str, k: int = 5, *, filters: Filters | None = None) -> list[Hit]:
         if self.vectors is None or not self._chunks:

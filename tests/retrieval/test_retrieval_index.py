@@ -22,9 +22,10 @@ def unit(n: int, d: int = 16, seed: int = 0) -> np.ndarray:
 
 
 def test_factory_follows_corpus_size() -> None:
-    assert choose_factory(100) == "Flat"
-    assert choose_factory(50_000) == "HNSW32"
+    assert choose_factory(100) == choose_factory(99_999) == "Flat"
+    assert choose_factory(100_000) == "IVF1024,Flat"
     assert choose_factory(1_000_000) == f"IVF{ivf_nlist(1_000_000)},Flat" == "IVF4096,Flat"
+    assert VectorIndex(8, "IVF4096,Flat").nprobe == 128 and VectorIndex(8, "IVF64,Flat").nprobe == 32
 
 
 def test_bad_factory_is_a_clear_error() -> None:
