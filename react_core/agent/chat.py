@@ -43,11 +43,23 @@ backend_factory: Callable[[str, str | None, str | None, Registry], GenerationBac
 
 def build_agent(registry: Registry, backend: GenerationBackend, domain: str | None,
                 config: AgentConfig) -> Agent:
-    """The agent ``react chat`` uses: the domain's tools first, then every global tool."""
+    """The agent ``react chat`` uses: the domain's tools, its knowledge search, then every global tool.
+
+    A domain with knowledge paths and no tool of its own named ``search`` gets ``search[query]``
+    over its index (built on first use, cached, rebuilt when the sources change).
+    """
     global_tools = list(registry.tools.values())
     if domain is None:
         return Agent(backend, compose_tools(global_tools), config=config)
-    return Agent.from_domain(backend, registry.domain(domain), tools=global_tools, config=config)
+    spec = registry.domain(domain)
+    extra = []
+    if spec.knowledge_paths and not any(t.name == "search" for t in compose_tools(spec.get_tools())):
+        from react_core.retrieval import domain_search_tool
+
+        search = domain_search_tool(spec)
+        if search is not None:
+            extra.append(search)
+    return Agent.from_domain(backend, spec, tools=[*extra, *global_tools], config=config)
 
 
 def register(app: typer.Typer) -> None:

@@ -22,11 +22,11 @@ err_console = Console(stderr=True)
 app = typer.Typer(help="Knowledge indexes: build, query and inspect.", no_args_is_help=True)
 
 
-def _registry() -> Any:
-    """The registry of this run: the one set up by ``react`` (``load_plugins`` returns it)."""
-    from react_core.registry import load_plugins
+def _registry(ctx: typer.Context) -> Any:
+    """The registry the running ``react`` app was built with."""
+    from react_core.cli import current_registry
 
-    return load_plugins()
+    return current_registry(ctx)
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
@@ -54,6 +54,7 @@ def _parse_filters(raw: list[str]) -> dict[str, Any]:
 
 @app.command("build")
 def build_cmd(
+    ctx: typer.Context,
     domain: Annotated[str | None, typer.Argument(help="a registered domain (uses its knowledge paths)")] = None,
     docs: Annotated[list[Path] | None, typer.Option("--docs", help="files or directories to index (repeatable)")]
     = None,
@@ -73,7 +74,7 @@ def build_cmd(
         raise _fail("give a DOMAIN or --docs PATH... (exactly one)", 2)
     if domain is not None:
         try:
-            spec = _registry().domain(domain)
+            spec = _registry(ctx).domain(domain)
         except KeyError as exc:
             raise _fail(str(exc.args[0])) from None
         if not spec.knowledge_paths:

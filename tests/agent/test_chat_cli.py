@@ -111,3 +111,28 @@ def test_chat_interactive_answers_each_line_until_exit(cli, tmp_path) -> None:
     assert [r.query for r in read_traces(trace)] == ["first", "second"]
     assert "Final Answer: one" in result.stdout and "Final Answer: two" in result.stdout
     assert len(backend.calls) == 2
+
+
+def test_chat_in_a_domain_with_knowledge_gets_a_search_tool(tmp_path, monkeypatch) -> None:
+    import react_core.retrieval.domain_index as domain_index
+
+    kb = tmp_path / "kb"
+    kb.mkdir()
+    (kb / "fees.md").write_text("# Card fees\n\nForeign card payments cost 2% of the amount.\n")
+    monkeypatch.setattr(domain_index, "DEFAULT_EMBEDDER", "hashing-32")
+    monkeypatch.setenv("REACT_CACHE_DIR", str(tmp_path / "cache"))
+
+    class BankPlugin:
+        @hookimpl
+        def react_register_domains(self, register) -> None:
+            register(DomainSpec(name="bank", description="Banking.", knowledge_paths=(kb,)))
+
+    backend = ScriptedBackend([" Look it up.\nAction: search[foreign card fee]", " Found.\nFinal Answer: 2%"])
+    monkeypatch.setattr(chat, "backend_factory", lambda *a: backend)
+    result = CliRunner().invoke(build_app(new_registry([("bank", BankPlugin())])),
+                                ["chat", "--domain", "bank", "--json", "What is the foreign card fee?"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert out["answer"] == "2%"
+    assert "Foreign card payments cost 2%" in out["steps"][0]["observation"]
+    assert (tmp_path / "cache" / "indexes" / "bank" / "manifest.json").is_file()

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import react_core.registry as registry_module
 from react_core import hookimpl
 from react_core.cli import build_app
 from react_core.domain import DomainSpec
@@ -47,7 +46,6 @@ def test_build_a_registered_domain_into_the_cache(kb_dir: Path, tmp_path: Path,
             register(DomainSpec(name="shop", description="a shop", knowledge_paths=(kb_dir,)))
 
     registry = new_registry([("shop-plugin", ShopPlugin())])
-    monkeypatch.setattr(registry_module, "_default", registry)  # what `react` itself would have loaded
     monkeypatch.setenv("REACT_CACHE_DIR", str(tmp_path / "cache"))
     app = build_app(registry)
     result = runner.invoke(app, ["index", "build", "shop", "--embedder", "hashing-32"])
