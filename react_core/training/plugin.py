@@ -105,6 +105,8 @@ def train_cmd(
 
     target = out_dir or default_adapter_dir(name)
     result = train_adapter(cfg, train, val, name=name, out_dir=target, resume=resume)
+    if resume:
+        console.print(f"resumed from {result.resumed_from or 'scratch (no checkpoint found)'}")
     console.print(f"[green]adapter written to {result.adapter_dir}[/] in {result.seconds:.0f}s "
                   f"({result.tokens_per_second:.0f} tokens/s); metrics: {result.metrics}")
 

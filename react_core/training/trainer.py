@@ -26,6 +26,7 @@ class TrainResult:
     train_tokens: int
     tokens_per_second: float
     metrics: dict[str, float] = field(default_factory=dict)
+    resumed_from: Path | None = None
 
 
 class _Rows:
@@ -140,8 +141,14 @@ def train_adapter(config: TrainConfig, train: Sequence[Example], validation: Seq
                           eval_dataset=_Rows(val_rows) if val_rows else None,
                           data_collator=Collator(tokenizer.pad_token_id, side=pad_side), callbacks=callbacks)
     start = time.perf_counter()
-    checkpoint = resume and any(work_dir.glob("checkpoints/checkpoint-*"))
-    output = trainer.train(resume_from_checkpoint=True if checkpoint else None)
+    checkpoint = None
+    if resume and (work_dir / "checkpoints").is_dir():
+        from transformers.trainer_utils import get_last_checkpoint
+
+        found = get_last_checkpoint(str(work_dir / "checkpoints"))
+        checkpoint = Path(found) if found else None
+        log.info("resuming from %s", checkpoint or "scratch (no checkpoint found)")
+    output = trainer.train(resume_from_checkpoint=str(checkpoint) if checkpoint else None)
     seconds = time.perf_counter() - start
     steps = output.global_step
     tokens_per_epoch = sum(len(r.input_ids) for r in train_rows)
@@ -162,4 +169,5 @@ def train_adapter(config: TrainConfig, train: Sequence[Example], validation: Seq
     )
     save_adapter(peft_model, out_dir, manifest)
     return TrainResult(adapter_dir=out_dir, manifest=manifest, seconds=seconds, train_tokens=train_tokens,
-                       tokens_per_second=train_tokens / seconds if seconds else 0.0, metrics=metrics)
+                       tokens_per_second=train_tokens / seconds if seconds else 0.0, metrics=metrics,
+                       resumed_from=checkpoint)

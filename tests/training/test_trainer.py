@@ -76,3 +76,20 @@ def test_broken_manifest_is_a_clear_error(tmp_path: Path) -> None:
         read_manifest(tmp_path)
     with pytest.raises(AdapterError, match="has no react_adapter.json"):
         read_manifest(tmp_path / "..")
+
+
+def test_resume_continues_from_the_latest_checkpoint(tiny_lm_path: Path, tmp_path: Path) -> None:
+    from react_core.training.trainer import train_adapter
+
+    exs = [from_prompt_completion(f"Query: item {i}\nIntent:", f" label_{i % 3}") for i in range(16)]
+    out = tmp_path / "adapter"
+    first = TrainConfig(base_model=str(tiny_lm_path), max_steps=2, batch_size=4, eval_steps=0, save_steps=2,
+                        dtype="fp32")
+    train_adapter(first, exs, [], name="r", out_dir=out)
+    assert (tmp_path / "adapter.work" / "checkpoints" / "checkpoint-2").is_dir()
+    longer = TrainConfig(base_model=str(tiny_lm_path), max_steps=4, batch_size=4, eval_steps=0, save_steps=2,
+                         dtype="fp32")
+    result = train_adapter(longer, exs, [], name="r", out_dir=out, resume=True)
+    assert result.resumed_from is not None and result.resumed_from.name == "checkpoint-2"
+    assert result.metrics["steps"] == 4
+    assert (tmp_path / "adapter.work" / "checkpoints" / "checkpoint-4").is_dir()
