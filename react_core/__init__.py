@@ -4,16 +4,21 @@ Public API: import from ``react_core``, never from a private module path.
 """
 
 from react_core.adapters.policy import FusionPolicy
+from react_core.adapters.spec import AdapterSpec
 from react_core.agent import Agent, AgentConfig, AgentResult, Step, Tool, tool
 from react_core.domain import DomainSpec, EvalTask
 from react_core.hookspecs import hookimpl
 from react_core.registry import PluginError, PluginRecord, Registry, load_plugins, new_registry
 from react_core.retrieval import KnowledgeIndex
 from react_core.retrieval import make_search_tool
+from react_core.routing import Router
+from react_core.runtime import Runtime
+from react_core.runtime import RuntimeConfig
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "AdapterSpec",
     "Agent",
     "AgentConfig",
     "AgentResult",
@@ -24,6 +29,9 @@ __all__ = [
     "PluginError",
     "PluginRecord",
     "Registry",
+    "Router",
+    "Runtime",
+    "RuntimeConfig",
     "Step",
     "Tool",
     "__version__",
