@@ -1,0 +1,211 @@
+"""Training data: direct intent pairs from Banking77 plus ReAct trajectories that use the tools.
+
+``build_training_data(data_dir)`` yields records in the core's formats:
+
+- ``{"prompt": "Customer: ...\\nIntent:", "completion": " card_arrival"}`` for every Banking77
+  training row (validation rows held out) and for the out-of-scope queries written for this
+  project (label ``out_of_scope``, repeated ``oos_repeat`` times so the rare label is learnt);
+- ``{"messages": [...]}`` ReAct trajectories: the agent names the intent, calls ``search_faq``,
+  calls an account tool where the question gives an id, and answers citing the passage and
+  stating the action taken. Observations are produced by the real tools: FAQ passages from
+  the knowledge files (chunked as the index chunks them), account records from a freshly
+  seeded demo database.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import tempfile
+from collections.abc import Iterator
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from react_customer_service.db import Bank
+from react_customer_service.intents import OUT_OF_SCOPE, intent_prompt, oos_queries, read_split
+from react_customer_service.tools import (
+    card_status_text,
+    create_ticket_text,
+    escalate_text,
+    freeze_card_text,
+    transfer_status_text,
+)
+
+CARD_INTENTS = {"card_arrival", "card_delivery_estimate", "activate_my_card", "card_not_working", "card_linking",
+                "card_about_to_expire", "pin_blocked", "contactless_not_working", "virtual_card_not_working",
+                "declined_card_payment", "card_swallowed"}
+FREEZE_INTENTS = {"lost_or_stolen_card", "compromised_card", "lost_or_stolen_phone"}
+TRANSFER_INTENTS = {"pending_transfer", "transfer_not_received_by_recipient", "cancel_transfer", "failed_transfer",
+                    "declined_transfer", "transfer_timing", "transfer_fee_charged"}
+TICKET_INTENTS = {"card_payment_not_recognised", "cash_withdrawal_not_recognised", "transaction_charged_twice",
+                  "direct_debit_payment_not_recognised", "wrong_amount_of_cash_received", "Refund_not_showing_up",
+                  "unable_to_verify_identity", "extra_charge_on_statement"}
+CUSTOMERS = ["C1001", "C1002", "C1003", "C1004", "C1005"]
+FREEZABLE = ["CARD-2001", "CARD-2002", "CARD-2003", "CARD-2005", "CARD-2007", "CARD-2008"]
+TRANSFERS = ["TR-3001", "TR-3002", "TR-3003", "TR-3004", "TR-3005", "TR-3006", "TR-3007"]
+HUMAN_REQUESTS = [
+    "I want to speak to a real person, not a bot.",
+    "Can I talk to a human agent please?",
+    "This is useless, put me through to someone.",
+    "I'd like to make a complaint to a manager.",
+    "Get me a person on the phone right now.",
+    "I need to speak with a support agent about my account.",
+    "Please transfer me to a human.",
+    "Is there a real person I can chat with?",
+]
+REFUSAL = ("Sorry, I can only help with your Harbor Bank account, cards, payments and transfers, "
+           "so I cannot answer that. Is there anything about your account I can do for you?")
+
+
+def knowledge_dir() -> Path:
+    """The FAQ documents shipped with the package."""
+    return Path(str(resources.files("react_customer_service").joinpath("knowledge")))
+
+
+@lru_cache(maxsize=1)
+def faq_chunks() -> tuple[Any, ...]:
+    """The FAQ chunks exactly as the index holds them (same loader, same chunking)."""
+    from react_core.retrieval import chunk_documents, load_documents
+
+    return tuple(chunk_documents(load_documents([knowledge_dir()]), domain="customer_service"))
+
+
+def chunk_for_intent(intent: str) -> Any:
+    """The FAQ chunk written for ``intent`` (each section starts ``Intent: <label>.``)."""
+    for chunk in faq_chunks():
+        if f"Intent: {intent}." in chunk.text:
+            return chunk
+    raise KeyError(f"no FAQ passage for intent {intent!r}")
+
+
+def _answer_from(chunk: Any, intent: str) -> str:
+    text = " ".join(chunk.text.split())
+    text = text.split(f"Intent: {intent}.", 1)[1].strip()
+    sentences = re.split(r"(?<=[.!?])\s+", text)
+    return " ".join(sentences[:2])
+
+
+def _observation(hits: list[tuple[Any, float]], query: str) -> str:
+    from react_core.retrieval import Hit, format_hits
+
+    return "Observation: " + format_hits([Hit(c, s, "hybrid") for c, s in hits], query)
+
+
+def _indent(text: str) -> str:
+    """Observation lines after the first are indented, as the agent writes them."""
+    first, *rest = text.split("\n")
+    return "\n".join([first, *("  " + line for line in rest)])
+
+
+def trajectory(query: str, intent: str, rng: random.Random, bank: Bank) -> dict[str, Any]:
+    """One ReAct trajectory for an in-scope query, with an account action when the query gives an id."""
+    chunk = chunk_for_intent(intent)
+    others = [c for c in faq_chunks() if c.id != chunk.id and "Intent:" in c.text]
+    other = rng.choice(others)
+    question, action_step, action_note = query, None, "none"
+    if intent in CARD_INTENTS and rng.random() < 0.6:
+        cid = rng.choice(CUSTOMERS)
+        question = f"{query} My customer id is {cid}."
+        action_step = ("Thought: I will look at the customer's cards.", f"Action: card_status[{cid}]",
+                       card_status_text(bank, cid))
+        action_note = f"looked up the cards of {cid}"
+    elif intent in FREEZE_INTENTS and rng.random() < 0.7:
+        card = rng.choice(FREEZABLE)
+        question = f"{query} The card is {card}."
+        action_step = ("Thought: The card should be frozen, but only after the customer confirms.",
+                       f'Action: freeze_card[{{"card_id": "{card}"}}]', freeze_card_text(bank, card))
+        action_note = f"asked you to confirm before freezing {card}; reply 'yes, freeze {card}' to freeze it"
+    elif intent in TRANSFER_INTENTS and rng.random() < 0.6:
+        tid = rng.choice(TRANSFERS)
+        question = f"{query} The transfer is {tid}."
+        action_step = ("Thought: I will check that transfer.", f"Action: transfer_status[{tid}]",
+                       transfer_status_text(bank, tid))
+        action_note = f"checked transfer {tid}"
+    elif intent in TICKET_INTENTS and rng.random() < 0.6:
+        cid = rng.choice(CUSTOMERS)
+        question = f"{query} I'm customer {cid}."
+        subject = intent.replace("_", " ").rstrip("?").lower()
+        obs = create_ticket_text(bank, cid, subject, query)
+        action_step = ("Thought: This needs an investigation, so I will open a ticket.",
+                       f'Action: create_ticket[{{"customer_id": "{cid}", "subject": "{subject}"}}]', obs)
+        number = re.search(r"#(\d+)", obs)
+        action_note = f"opened ticket #{number.group(1)}" if number else "tried to open a ticket"
+    messages = [
+        {"role": "user", "content": question},
+        {"role": "assistant", "content": f"Thought: The customer's intent is {intent}. I will check the FAQ.\n"
+                                         f"Action: search_faq[{' '.join(query.split())[:100]}]"},
+        {"role": "user", "content": _indent(_observation([(chunk, 0.0325), (other, 0.0161)], query))},
+    ]
+    if action_step is not None:
+        thought, action, obs = action_step
+        messages += [{"role": "assistant", "content": f"{thought}\n{action}"},
+                     {"role": "user", "content": _indent("Observation: " + obs)}]
+    answer = (f"Intent: {intent}. {_answer_from(chunk, intent)} (source: [{chunk.id}]) "
+              f"Action taken: {action_note}.")
+    messages.append({"role": "assistant", "content": f"Thought: I can answer now.\nFinal Answer: {answer}"})
+    return {"messages": messages, "meta": {"kind": "trajectory", "intent": intent}}
+
+
+def refusal_trajectory(query: str) -> dict[str, Any]:
+    return {"messages": [
+        {"role": "user", "content": query},
+        {"role": "assistant", "content": "Thought: This is not about banking, so no intent fits (out_of_scope). "
+                                         f"I should not guess an intent.\nFinal Answer: Intent: {OUT_OF_SCOPE}. "
+                                         f"{REFUSAL} Action taken: none."},
+    ], "meta": {"kind": "trajectory", "intent": OUT_OF_SCOPE}}
+
+
+def escalation_trajectory(query: str, bank: Bank) -> dict[str, Any]:
+    obs = escalate_text(bank, "customer asked for a person")
+    return {"messages": [
+        {"role": "user", "content": query},
+        {"role": "assistant", "content": "Thought: The customer asks for a person, so I will hand over.\n"
+                                         "Action: escalate_to_human[customer asked for a person]"},
+        {"role": "user", "content": "Observation: " + obs},
+        {"role": "assistant", "content": "Thought: The hand-over is done.\nFinal Answer: Intent: escalate_to_human. "
+                                         "I have passed you to a member of our support team, who will join this "
+                                         f"chat within 5 minutes. Action taken: {obs.split(':')[1].strip()}."},
+    ], "meta": {"kind": "trajectory", "intent": "escalate_to_human"}}
+
+
+def confirmed_freeze_trajectory(card: str, bank: Bank) -> dict[str, Any]:
+    obs = freeze_card_text(bank, card, confirm=True)
+    return {"messages": [
+        {"role": "user", "content": f"Yes, I confirm: please freeze {card}."},
+        {"role": "assistant", "content": "Thought: The customer confirmed, so I will freeze the card.\n"
+                                         f'Action: freeze_card[{{"card_id": "{card}", "confirm": true}}]'},
+        {"role": "user", "content": "Observation: " + obs},
+        {"role": "assistant", "content": f"Thought: The card is frozen.\nFinal Answer: Intent: lost_or_stolen_card. "
+                                         f"{card} is now frozen; you can unfreeze it in the app under Cards. "
+                                         f"Action taken: froze {card}."},
+    ], "meta": {"kind": "trajectory", "intent": "lost_or_stolen_card"}}
+
+
+def build_training_data(data_dir: Path, *, trajectories_per_intent: int = 1, oos_repeat: int = 3,
+                        seed: int = 0) -> Iterator[dict[str, Any]]:
+    """Direct intent pairs and ReAct trajectories from Banking77's training rows (validation held out)."""
+    rows = read_split(Path(data_dir), "train")
+    for text, intent in rows:
+        yield {"prompt": intent_prompt(text), "completion": f" {intent}"}
+    oos = oos_queries("train")
+    for _ in range(oos_repeat):
+        for text in oos:
+            yield {"prompt": intent_prompt(text), "completion": f" {OUT_OF_SCOPE}"}
+    rng = random.Random(seed)
+    by_intent: dict[str, list[str]] = {}
+    for text, intent in rows:
+        by_intent.setdefault(intent, []).append(text)
+    with tempfile.TemporaryDirectory() as tmp:
+        bank = Bank(Path(tmp) / "bank.db")
+        for intent in sorted(by_intent):
+            extra = 1 if intent in CARD_INTENTS | FREEZE_INTENTS | TRANSFER_INTENTS | TICKET_INTENTS else 0
+            for text in rng.sample(by_intent[intent], trajectories_per_intent + extra):
+                yield trajectory(text, intent, rng, bank)
+        for text in oos[::4]:
+            yield refusal_trajectory(text)
+        for text in HUMAN_REQUESTS:
+            yield escalation_trajectory(text, bank)
+        for card in FREEZABLE[:4]:
+            yield confirmed_freeze_trajectory(card, Bank(Path(tmp) / f"{card}.db"))

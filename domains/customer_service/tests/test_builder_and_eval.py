@@ -1,0 +1,100 @@
+"""The training-data builder and the evaluation tasks, and `react train` / `react eval` on a tiny model."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from react_core import new_registry
+from react_core.agent import parse_step
+from react_core.cli import build_app
+from react_core.training import load_examples
+from typer.testing import CliRunner
+
+from react_customer_service import plugin
+from react_customer_service.builder import build_training_data
+from react_customer_service.evaluation import accuracy, load_intent, load_out_of_scope
+from react_customer_service.intents import OUT_OF_SCOPE, oos_queries, parse_intent, read_split
+
+from .conftest import LABELS
+
+runner = CliRunner()
+
+
+def test_validation_is_held_out_of_train_and_test_is_untouched(data_dir: Path) -> None:
+    train, val, test = (read_split(data_dir, s) for s in ("train", "validation", "test"))
+    assert len(train) + len(val) == 20 * len(LABELS) and len(test) == 4 * len(LABELS)
+    assert not set(train) & set(val)
+    assert {label for _, label in val} == set(LABELS)  # every intent is represented
+    assert all(text.startswith("test ") for text, _ in test)
+
+
+def test_out_of_scope_sets_do_not_overlap() -> None:
+    train, val, test = (set(oos_queries(s)) for s in ("train", "validation", "test"))
+    assert len(test) >= 100 and len(train) + len(val) >= 150
+    assert not train & val and not (train | val) & test
+
+
+def test_builder_yields_pairs_and_trajectories_the_core_reads(data_dir: Path, tmp_path: Path) -> None:
+    records = list(build_training_data(data_dir))
+    pairs = [r for r in records if "prompt" in r]
+    trajectories = [r for r in records if "messages" in r]
+    validation = {text for text, _ in read_split(data_dir, "validation")}
+    assert all(not any(v in p["prompt"] for v in validation) for p in pairs)
+    assert {p["completion"].strip() for p in pairs} == set(LABELS) | {OUT_OF_SCOPE}
+    assert pairs[0] == {"prompt": f"Customer: {read_split(data_dir, 'train')[0][0]}\nIntent:",
+                        "completion": f" {read_split(data_dir, 'train')[0][1]}"}
+    path = tmp_path / "data.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    assert len(load_examples(path)) == len(records)  # every record parses with the core's reader
+    used = set()
+    for t in trajectories:
+        for msg in t["messages"]:
+            if msg["role"] == "assistant":
+                step = parse_step(" " + msg["content"].removeprefix("Thought:").strip())
+                used.add(step.action)
+        final = t["messages"][-1]["content"]
+        assert "Final Answer: Intent: " in final and "Action taken:" in final
+    # every tool appears; which intents get an account step is seeded, so two seeds cover them all
+    for t in (r for r in build_training_data(data_dir, seed=1) if "messages" in r):
+        used.update(m["content"].split("Action: ")[1].split("[")[0] for m in t["messages"]
+                    if m["role"] == "assistant" and "Action: " in m["content"])
+    assert {"search_faq", "card_status", "transfer_status", "freeze_card", "create_ticket",
+            "escalate_to_human", "finish"} <= used
+
+
+def test_trajectory_observations_come_from_the_real_tools(data_dir: Path) -> None:
+    text = json.dumps(list(build_training_data(data_dir)))
+    assert "Not frozen yet: freezing CARD-" in text and "(source: [cards.md#1])" in text
+    assert "status pending (awaiting compliance check)" in text or "TR-3002" not in text
+
+
+def test_scoring_reads_the_first_line_exactly() -> None:
+    examples = [{"reference": "card_arrival"}, {"reference": "reverted_card_payment?"}, {"reference": OUT_OF_SCOPE}]
+    assert accuracy([" card_arrival\nmore", "reverted_card_payment?", " out_of_scope."], examples) == 1.0
+    assert accuracy([" card_arrival_x", "reverted_card_payment", "card_arrival"], examples) == 0.0
+    assert parse_intent("") == ""
+
+
+def test_loaders_limit_keeps_intents_spread(data_dir: Path) -> None:
+    rows = load_intent(data_dir, "test", 5)
+    assert len(rows) == 5 and len({r["reference"] for r in rows}) == 5
+    assert rows[0]["prompt"].startswith("Customer: ") and rows[0]["prompt"].endswith("\nIntent:")
+    oos = load_out_of_scope(data_dir, "test", None)
+    assert len(oos) >= 100 and {r["reference"] for r in oos} == {OUT_OF_SCOPE}
+
+
+def test_react_train_and_eval_run_on_a_tiny_model(data_dir: Path, tiny_lm_path: Path, tmp_path: Path) -> None:
+    app = build_app(new_registry([("customer_service", plugin)]))
+    out = tmp_path / "adapter"
+    result = runner.invoke(app, ["train", "customer_service", "--model", str(tiny_lm_path), "--data-dir",
+                                 str(data_dir), "--out", str(out), "--max-steps", "2", "--set", "dtype=fp32",
+                                 "--set", "batch_size=4", "--set", "eval_steps=0", "--set", "max_length=256"])
+    assert result.exit_code == 0, result.output
+    assert json.loads((out / "react_adapter.json").read_text())["name"] == "customer_service"
+    result = runner.invoke(app, ["eval", "customer_service", "--model", str(tiny_lm_path), "--data-dir",
+                                 str(data_dir), "--adapter", str(out), "--alpha", "0.5", "--limit", "3", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = {r["task"]: r for r in json.loads(result.stdout)}
+    assert rows["intent"]["metric"] == "accuracy" and rows["intent"]["n"] == 3
+    assert rows["out_of_scope"]["metric"] == "refusal_rate" and 0.0 <= rows["out_of_scope"]["value"] <= 1.0

@@ -1,0 +1,115 @@
+"""The demo bank and the account tools: validation, unknown ids, confirmation, transactions, the agent."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import replace
+
+import pytest
+from react_core import Agent
+from react_core.agent.testing import ScriptedBackend
+
+from react_customer_service.db import Bank
+from react_customer_service.spec import SPEC
+from react_customer_service.tools import make_tools
+
+
+def tools_by_name(bank: Bank, index=None) -> dict:
+    return {t.name: t for t in make_tools(bank, index)}
+
+
+def test_seed_is_deterministic_and_created_once(tmp_path) -> None:
+    a, b = Bank(tmp_path / "a.db"), Bank(tmp_path / "b.db")
+    assert a.cards_of("C1001") == b.cards_of("C1001") and a.transfer("TR-3002") == b.transfer("TR-3002")
+    Bank(tmp_path / "a.db")  # opening again must not seed twice
+    with sqlite3.connect(tmp_path / "a.db") as con:
+        assert con.execute("SELECT COUNT(*) FROM customers").fetchone()[0] == 5
+
+
+def test_default_path_is_under_the_cache(monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("REACT_CACHE_DIR", str(tmp_path / "cache"))
+    assert Bank().path == tmp_path / "cache" / "customer_service" / "bank.db"
+
+
+def test_card_status_for_a_card_a_customer_and_bad_ids(bank: Bank) -> None:
+    tools = tools_by_name(bank)
+    assert "ending 4821, status active" in tools["card_status"]("CARD-2001")
+    assert tools["card_status"](" card-2001 ") == tools["card_status"]("CARD-2001")
+    listing = tools["card_status"]("C1002")
+    assert "CARD-2003" in listing and "posted 2025-11-20" in listing and "CARD-2004" in listing
+    assert tools["card_status"]("CARD-9999").startswith("No card with id CARD-9999")
+    assert tools["card_status"]("C9999").startswith("No customer with id C9999")
+    assert "is not a card id" in tools["card_status"]("my card")
+
+
+def test_transfer_status(bank: Bank) -> None:
+    t = tools_by_name(bank)["transfer_status"]
+    assert "1,200.00 EUR to Maison Lenoir SARL" in t("TR-3002") and "status pending" in t("TR-3002")
+    assert t("TR-0000").startswith("No transfer with id TR-0000")
+    assert "is not a transfer id" in t("12345")
+
+
+def test_freeze_card_asks_for_confirmation_first(bank: Bank) -> None:
+    freeze = tools_by_name(bank)["freeze_card"]
+    asked = freeze(card_id="CARD-2001")
+    assert asked.startswith("Not frozen yet") and '"confirm": true' in asked
+    assert bank.card("CARD-2001")["status"] == "active"
+    assert freeze(card_id="CARD-2001", confirm=True).startswith("Done: CARD-2001")
+    assert bank.card("CARD-2001")["status"] == "frozen"
+    assert "already frozen" in freeze(card_id="CARD-2001", confirm=True)
+    assert "cancelled" in freeze(card_id="CARD-2006", confirm=True)
+    assert freeze(card_id="CARD-0404", confirm=True).startswith("No card with id CARD-0404")
+
+
+def test_freeze_through_the_agent_parses_json_input(bank: Bank) -> None:
+    backend = ScriptedBackend([' Freeze it.\nAction: freeze_card[{"card_id": "CARD-2005"}]',
+                               ' Confirmed.\nAction: freeze_card[{"card_id": "CARD-2005", "confirm": true}]',
+                               " Done.\nFinal Answer: Intent: lost_or_stolen_card. Frozen. Action taken: froze CARD-2005."])
+    result = Agent(backend, make_tools(bank)).run("I lost CARD-2005, yes freeze it")
+    assert result.ok and [s.observation[:14] for s in result.steps[:2]] == ["Not frozen yet", "Done: CARD-200"]
+    assert bank.card("CARD-2005")["status"] == "frozen"
+
+
+def test_tickets_and_escalations_are_written(bank: Bank) -> None:
+    tools = tools_by_name(bank)
+    out = tools["create_ticket"](customer_id="C1003", subject="refund missing", details="since Monday")
+    assert out.startswith("Ticket #1 created for C1003")
+    assert tools["create_ticket"](customer_id="C7777", subject="x").startswith("No customer with id C7777")
+    assert "needs a subject" in tools["create_ticket"](customer_id="C1003", subject="  ")
+    assert tools["escalate_to_human"](reason="customer asked for a person").startswith("Handed over")
+    assert "No customer" in tools["escalate_to_human"](reason="angry", customer_id="C0000")
+    rows = bank.tickets()
+    assert [(r["kind"], r["customer_id"]) for r in rows] == [("ticket", "C1003"), ("escalation", None)]
+
+
+def test_a_failed_write_rolls_back(bank: Bank, monkeypatch) -> None:
+    with pytest.raises(RuntimeError):
+        with bank._transaction() as con:
+            con.execute("UPDATE cards SET status = 'frozen' WHERE id = 'CARD-2001'")
+            raise RuntimeError("crash mid-transaction")
+    assert bank.card("CARD-2001")["status"] == "active"
+
+
+def test_agent_cites_the_faq_and_uses_the_account_tools(bank: Bank, faq_index) -> None:
+    backend = ScriptedBackend([
+        " The customer's intent is card_arrival. I will check the FAQ.\nAction: search_faq[when will my card arrive]",
+        " I will look at the customer's cards.\nAction: card_status[C1002]",
+        " I can answer now.\nFinal Answer: Intent: card_arrival. Posted 2025-11-20 (source: [cards.md#1]) "
+        "Action taken: looked up the cards of C1002.",
+    ])
+    spec = replace(SPEC, tools=lambda: make_tools(bank, faq_index, k=SPEC.fusion.retrieval_k))
+    agent = Agent.from_domain(backend, spec, adapter=None)
+    result = agent.run("My card has not arrived. My customer id is C1002.")
+    assert result.ok and result.answer.startswith("Intent: card_arrival")
+    search, status, _ = result.steps
+    assert search.action == "search_faq" and search.observation.startswith("[")
+    assert status.observation.startswith("CARD-2003")
+    prompt = backend.calls[0].prompt
+    assert "search_faq" in prompt and "escalate_to_human" in prompt and "Harbor Bank" in prompt
+
+
+def test_unknown_ids_never_crash_the_agent(bank: Bank) -> None:
+    backend = ScriptedBackend([" Check.\nAction: transfer_status[TR-9999]", " Done.\nFinal Answer: not found"])
+    result = Agent(backend, make_tools(bank)).run("where is TR-9999")
+    assert result.ok and result.steps[0].error is None
+    assert result.steps[0].observation.startswith("No transfer with id TR-9999")
