@@ -35,6 +35,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "react_core.agent.plugin",
     "react_core.retrieval.plugin",
     "react_core.training.plugin",
+    "react_core.serving.plugin",
 )
 
 # Hooks whose registrations are collected (the commands hook receives the app instead).
