@@ -1,9 +1,10 @@
 """Built-in plugin: ``react serve`` (registered like any third-party plugin)."""
 
-from __future__ import annotations
-
+# no `from __future__ import annotations`: Typer reads the options' annotations at run time
 from pathlib import Path
 from typing import Annotated, Any
+
+import typer
 
 from react_core.hookspecs import hookimpl
 
@@ -11,8 +12,6 @@ from react_core.hookspecs import hookimpl
 @hookimpl
 def react_register_commands(app: Any) -> None:
     """Add ``react serve``."""
-    import typer
-
     from react_core.serving.settings import ServerSettings as S
 
     @app.command("serve")
