@@ -1,8 +1,11 @@
 """``react chat``: ask an agent one question, or many in an interactive session.
 
-``backend_factory(model, device, dtype, registry)`` builds the generation backend: the seam
-tests and embedders replace. Domains and global tools come from the registry the ``react``
-app was built with (``react_core.cli.current_registry``).
+``runtime_factory(model, device, dtype, registry)`` builds what answers: by default a
+``react_core.Runtime`` (the base model once, every installed domain's adapter, the batched
+engine, the router). Tests and embedders replace it, e.g. with ``StaticRuntime(backend)``.
+Domains and global tools come from the registry the ``react`` app was built with
+(``react_core.cli.current_registry``). ``--domain auto`` routes each question: the top
+domain's prompt and tools, and its adapter or a runtime merge of several.
 """
 
 from __future__ import annotations
@@ -30,19 +33,34 @@ from react_core.registry import Registry
 _EXIT_WORDS = {"exit", "quit", ":q"}
 
 
-def _local_backend(model: str, device: str | None, dtype: str | None, registry: Registry) -> GenerationBackend:
-    from react_core.engine.backend import LocalBackend
-    from react_core.models.loading import load_causal_lm
+class StaticRuntime:
+    """A runtime over a fixed backend: no adapters, no routing (``--domain auto`` picks the base)."""
 
-    loaded = load_causal_lm(model, device=device, dtype=dtype, registry=registry)
-    return LocalBackend(loaded.model, loaded.tokenizer)
+    def __init__(self, backend: GenerationBackend) -> None:
+        self.backend = backend
+
+    def adapter_for(self, domain: str | None, query: str = "") -> str | None:
+        return None
+
+    def route(self, query: str) -> Any:
+        return None
+
+    def close(self) -> None:
+        pass
 
 
-backend_factory: Callable[[str, str | None, str | None, Registry], GenerationBackend] = _local_backend
+def _runtime(model: str, device: str | None, dtype: str | None, registry: Registry) -> Any:
+    from react_core.runtime import Runtime
+
+    return Runtime.load(model, registry=registry, device=device, dtype=dtype)
+
+
+runtime_factory: Callable[[str, str | None, str | None, Registry], Any] = _runtime
+AUTO = "auto"
 
 
 def build_agent(registry: Registry, backend: GenerationBackend, domain: str | None,
-                config: AgentConfig) -> Agent:
+                config: AgentConfig, *, adapter: str | None = None) -> Agent:
     """The agent ``react chat`` uses: the domain's tools, its knowledge search, then every global tool.
 
     A domain with knowledge paths and no tool of its own named ``search`` gets ``search[query]``
@@ -50,7 +68,7 @@ def build_agent(registry: Registry, backend: GenerationBackend, domain: str | No
     """
     global_tools = list(registry.tools.values())
     if domain is None:
-        return Agent(backend, compose_tools(global_tools), config=config)
+        return Agent(backend, compose_tools(global_tools), config=config, adapter=adapter)
     spec = registry.domain(domain)
     extra = []
     if spec.knowledge_paths and not any(t.name == "search" for t in compose_tools(spec.get_tools())):
@@ -59,7 +77,7 @@ def build_agent(registry: Registry, backend: GenerationBackend, domain: str | No
         search = domain_search_tool(spec)
         if search is not None:
             extra.append(search)
-    return Agent.from_domain(backend, spec, tools=[*extra, *global_tools], config=config)
+    return Agent.from_domain(backend, spec, tools=[*extra, *global_tools], config=config, adapter=adapter)
 
 
 def register(app: typer.Typer) -> None:
@@ -69,7 +87,8 @@ def register(app: typer.Typer) -> None:
     def chat_cmd(
         ctx: typer.Context,
         query: Annotated[str | None, typer.Argument(help="the question; without it, an interactive session")] = None,
-        domain: Annotated[str | None, typer.Option(help="domain to answer in (default: base model, global tools)")] = None,
+        domain: Annotated[str | None, typer.Option(
+            help="domain to answer in; 'auto' routes each question (default: base model, global tools)")] = None,
         as_json: Annotated[bool, typer.Option("--json", help="print the result as JSON")] = False,
         trace_file: Annotated[Path | None, typer.Option(help="append each run's trace to this JSONL file")] = None,
         model: Annotated[str, typer.Option(help="base model: a source name, a local directory or a hub id")]
@@ -89,7 +108,7 @@ def register(app: typer.Typer) -> None:
         from react_core.cli import current_registry
 
         registry = current_registry(ctx)
-        if domain is not None:
+        if domain is not None and domain != AUTO:
             try:
                 registry.domain(domain)
             except KeyError as exc:  # the message lists the installed domains
@@ -98,21 +117,38 @@ def register(app: typer.Typer) -> None:
         config = AgentConfig(max_steps=max_steps, max_seconds=max_seconds, max_new_tokens=max_new_tokens,
                              temperature=temperature)
         if as_json:
-            backend = backend_factory(model, device, dtype, registry)
+            runtime = runtime_factory(model, device, dtype, registry)
         else:
             with err.status(f"loading {model} ..."):
-                backend = backend_factory(model, device, dtype, registry)
-        agent = build_agent(registry, backend, domain, config)
+                runtime = runtime_factory(model, device, dtype, registry)
+        fixed = None if domain == AUTO else build_agent(
+            registry, runtime.backend, domain, config, adapter=runtime.adapter_for(domain))
 
         def answer(q: str) -> AgentResult:
+            agent = fixed or _routed_agent(registry, runtime, q, config, err, quiet=as_json)
             result = _run_json(agent, q) if as_json else _run_shown(agent, q, out)
             if trace_file is not None:
                 write_trace(result, trace_file)
             return result
 
-        if query is not None:
-            raise typer.Exit(0 if answer(query).ok else 1)
-        _interactive(answer, err)
+        try:
+            if query is not None:
+                raise typer.Exit(0 if answer(query).ok else 1)
+            _interactive(answer, err)
+        finally:
+            runtime.close()
+
+
+def _routed_agent(registry: Registry, runtime: Any, query: str, config: AgentConfig, err: Console, *,
+                  quiet: bool) -> Agent:
+    """``--domain auto``: the routed top domain's prompt and tools, its adapter or a merge."""
+    route = runtime.route(query)
+    top = route.top if route is not None else None
+    adapter = runtime.adapter_for(AUTO, query) if top is not None else None
+    if not quiet:
+        shares = ", ".join(f"{d} {w:.2f}" for d, w in zip(route.domains, route.shares)) if top else "none"
+        err.print(f"[dim]routed: {shares}; adapter: {adapter or 'base model'}[/]", highlight=False)
+    return build_agent(registry, runtime.backend, top, config, adapter=adapter)
 
 
 def _run_json(agent: Agent, query: str) -> AgentResult:

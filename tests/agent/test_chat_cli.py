@@ -39,9 +39,9 @@ def cli(monkeypatch):
 
         def factory(model, device, dtype, reg):
             made.append((model, device, dtype, reg))
-            return backend
+            return chat.StaticRuntime(backend)
 
-        monkeypatch.setattr(chat, "backend_factory", factory)
+        monkeypatch.setattr(chat, "runtime_factory", factory)
         result = CliRunner().invoke(app, ["chat", *args], input=input)
         return result, backend, made
 
@@ -128,7 +128,7 @@ def test_chat_in_a_domain_with_knowledge_gets_a_search_tool(tmp_path, monkeypatc
             register(DomainSpec(name="bank", description="Banking.", knowledge_paths=(kb,)))
 
     backend = ScriptedBackend([" Look it up.\nAction: search[foreign card fee]", " Found.\nFinal Answer: 2%"])
-    monkeypatch.setattr(chat, "backend_factory", lambda *a: backend)
+    monkeypatch.setattr(chat, "runtime_factory", lambda *a: chat.StaticRuntime(backend))
     result = CliRunner().invoke(build_app(new_registry([("bank", BankPlugin())])),
                                 ["chat", "--domain", "bank", "--json", "What is the foreign card fee?"])
     assert result.exit_code == 0, result.output
@@ -136,3 +136,37 @@ def test_chat_in_a_domain_with_knowledge_gets_a_search_tool(tmp_path, monkeypatc
     assert out["answer"] == "2%"
     assert "Foreign card payments cost 2%" in out["steps"][0]["observation"]
     assert (tmp_path / "cache" / "indexes" / "bank" / "manifest.json").is_file()
+
+
+def test_chat_auto_routes_each_question(monkeypatch) -> None:
+    from react_core.routing import Route
+
+    class RoutingRuntime(chat.StaticRuntime):
+        def route(self, query):
+            if "capital" in query:
+                return Route(query, {"geo": 0.9}, ("geo",), (1.0,), 0.8)
+            return Route(query, {"geo": 0.1}, (), (), 0.05)
+
+        def adapter_for(self, domain, query=""):
+            return "geo;alpha=0.2" if domain == "auto" else None
+
+    backend = ScriptedBackend([" t\nAction: capital[France]", ANSWER, " I know.\nFinal Answer: 4"])
+    monkeypatch.setattr(chat, "runtime_factory", lambda *a: RoutingRuntime(backend))
+    app = build_app(new_registry([("geo_plugin", GeoPlugin())]))
+    result = CliRunner().invoke(app, ["chat", "--domain", "auto", "--json", "What is the capital of France?"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["domain"] == "geo"
+    assert backend.calls[0].adapter == "geo;alpha=0.2"
+    assert backend.calls[0].prompt.startswith("You are a geographer.")
+    result = CliRunner().invoke(app, ["chat", "--domain", "auto", "--json", "What is 2 + 2?"])
+    assert json.loads(result.stdout)["domain"] is None and backend.calls[-1].adapter is None
+
+
+def test_chat_runs_on_the_real_runtime_with_a_tiny_model(tiny_lm_path, monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("REACT_CACHE_DIR", str(tmp_path))
+    result = CliRunner().invoke(build_app(new_registry()), ["chat", "--json", "--model", str(tiny_lm_path),
+                                                            "--dtype", "fp32", "--max-steps", "1",
+                                                            "--max-new-tokens", "8", "Hello?"])
+    data = json.loads(result.stdout)
+    assert data["stop_reason"] in {"parse_error", "max_steps", "final_answer"}  # random weights, clean end
+    assert result.exit_code == (0 if data["stop_reason"] == "final_answer" else 1)
