@@ -19,6 +19,7 @@ class FusionPolicy:
     alpha: float = field(default=0.0, metadata={"help": "weight of the base model, 0..1"})
     space: str = field(default="weight", metadata={"help": "'weight' (exact for LoRA) or 'logit'"})
     merge_method: str = field(default="cat", metadata={"help": "multi-domain merge: cat, svd, ties, dare_ties"})
+    density: float = field(default=0.5, metadata={"help": "share of weights kept by ties / dare_ties merges"})
     retrieval_k: int = field(default=4, metadata={"help": "passages retrieved per search"})
     cross_domain_fusion: str = field(default="rrf", metadata={"help": "how several indexes' results are fused"})
 
@@ -31,5 +32,7 @@ class FusionPolicy:
             raise ValueError(
                 f"FusionPolicy.merge_method must be one of {MERGE_METHODS}, got {self.merge_method!r}"
             )
+        if not 0.0 < self.density <= 1.0:
+            raise ValueError(f"FusionPolicy.density must be within (0, 1], got {self.density}")
         if self.retrieval_k < 1:
             raise ValueError(f"FusionPolicy.retrieval_k must be at least 1, got {self.retrieval_k}")
