@@ -28,10 +28,19 @@ from react_core.training.data import from_prompt_completion, parse_record  # noq
 from react_core.training.tokenize import Collator, encode_all  # noqa: E402
 
 
-def short_answer_examples(root: Path, n: int):
+INSTRUCTION = (
+    "You are the support assistant of a retail bank. Read the customer's message and name the one intent it "
+    "expresses, using the bank's list of 77 intents (card arrival, card activation, exchange rates, top-ups, "
+    "transfers, refunds, fees, lost or stolen cards, identity checks, PIN and passcode problems, and so on). "
+    "Answer with the intent's identifier only, in lower case with underscores, and nothing else. If the message "
+    "matches no intent, answer out_of_scope.\n"
+)
+
+
+def short_answer_examples(root: Path, n: int, *, instruction: str = ""):
     with (root / "banking77" / "train.csv").open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))[:: max(1, 10003 // n)][:n]
-    return [from_prompt_completion(f"Customer: {r['text']}\nIntent:", f" {r['category']}") for r in rows]
+    return [from_prompt_completion(f"{instruction}Customer: {r['text']}\nIntent:", f" {r['category']}") for r in rows]
 
 
 def trajectory_examples(root: Path, n: int):
@@ -97,7 +106,9 @@ def main() -> None:
     loaded = load_causal_lm(args.model)
     loaded.model.train()
     suites = {
-        "short answers (Banking77 intents)": (short_answer_examples(root, 8 * args.steps), 8, 128),
+        "short answers (Banking77 query only, ~27 tokens)": (short_answer_examples(root, 8 * args.steps), 8, 256),
+        "short answers (instruction + Banking77 query, ~115 tokens)": (
+            short_answer_examples(root, 8 * args.steps, instruction=INSTRUCTION), 8, 256),
         "long answers (FireAct trajectories)": (trajectory_examples(root, 4 * args.steps), 4, 512),
     }
     results = {}
