@@ -184,10 +184,9 @@ def main() -> None:
     if args.backend == "scripted":
         service, model, expect = scripted_service(), "guide", "Forty-two [d1]."
     else:
-        from react_core import new_registry
         from react_core.serving import Service
 
-        service = Service.load(args.model, registry=new_registry(defaults=False))
+        service = Service.load(args.model, warm=False)  # REACT_LOAD_PLUGINS= keeps installed domains out
         model, expect = ("base" if args.endpoint == "completions" else "auto"), None
     settings = ServerSettings(max_concurrent=max(args.clients, 1), max_queue=max(args.clients, 1))
     with ServerThread(service, settings) as server:

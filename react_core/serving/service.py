@@ -142,7 +142,8 @@ class Service:
         self.check_domain(o.domain)
         domain, adapter = o.domain, None
         if domain == AUTO:
-            domain, adapter = self._router(query) if self._router is not None else (None, None)
+            routed = self._router is not None and bool(self.registry.domains)  # no domain: the base answers
+            domain, adapter = self._router(query) if routed else (None, None)
         elif domain is not None:
             adapter = self._adapter_for(domain, query) if self._adapter_for is not None else self._shipped(domain)
         if o.adapter is not None:

@@ -79,3 +79,16 @@ def test_auto_uses_the_router() -> None:
     service = Service(backend, demo_registry(), router=lambda q: ("guide", "guide;alpha=0.5"))
     result = service.run("anything", domain="auto")
     assert result.domain == "guide" and backend.calls[0].adapter == "guide;alpha=0.5"
+
+
+def test_auto_without_domains_is_the_base_model() -> None:
+    from react_core import new_registry
+
+    def no_router(query: str):
+        raise LookupError("no domain is installed")
+
+    backend = ScriptedBackend([" ok\nFinal Answer: yes"], repeat_last=True)
+    service = Service(backend, new_registry(defaults=False), router=no_router)
+    assert service.models() == ["auto"]
+    result = service.run("anything", domain="auto")
+    assert result.ok and result.domain is None and backend.calls[0].adapter is None
