@@ -8,6 +8,8 @@ from react_core.adapters.spec import AdapterSpec
 from react_core.agent import Agent, AgentConfig, AgentResult, Step, Tool, tool
 from react_core.domain import DomainSpec, EvalTask
 from react_core.hookspecs import hookimpl
+from react_core.models.sources import cache_dir
+from react_core.paths import data_dir
 from react_core.registry import PluginError, PluginRecord, Registry, load_plugins, new_registry
 from react_core.retrieval import KnowledgeIndex
 from react_core.retrieval import make_search_tool
@@ -35,6 +37,8 @@ __all__ = [
     "Step",
     "Tool",
     "__version__",
+    "cache_dir",
+    "data_dir",
     "hookimpl",
     "load_plugins",
     "make_search_tool",

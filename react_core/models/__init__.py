@@ -1,6 +1,10 @@
-"""Model sources, resolution and loading (base language models and embedders)."""
+"""Model sources, resolution and loading (base language models and embedders).
 
-from react_core.models.device import DeviceChoice, choose_device
+Importing this package does not import torch; ``choose_device`` and loading do.
+"""
+
+from typing import Any
+
 from react_core.models.sources import (
     ModelNotFoundError,
     ModelSource,
@@ -16,3 +20,11 @@ __all__ = [
     "choose_device",
     "resolve_model",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("DeviceChoice", "choose_device"):
+        from react_core.models import device
+
+        return getattr(device, name)
+    raise AttributeError(f"module 'react_core.models' has no attribute {name!r}")

@@ -42,6 +42,8 @@ def test_config_from_yaml_with_overrides(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="unknown training setting"):
         TrainConfig.from_yaml(None, {"rnak": 4})
     assert parse_override("max_steps=20") == ("max_steps", 20)
+    assert parse_override("learning_rate=4e-4") == ("learning_rate", 4e-4)
+    assert parse_override("base_model=gemma-3-270m") == ("base_model", "gemma-3-270m")
     assert parse_override("target_modules=[q_proj]") == ("target_modules", ["q_proj"])
 
 
