@@ -15,6 +15,7 @@ run: setup
 	$(REACT) generate "The three most useful things a bank's support assistant can do are" --max-new-tokens 48
 
 test: setup
+	./scripts/install_browser.sh
 	$(PYTEST) -q
 
 test-fast: setup
