@@ -34,6 +34,14 @@ def generate_batch(model: Any, tokenizer: Any, prompts: Sequence[str], *, max_ne
     side = tokenizer.padding_side
     tokenizer.padding_side = "left"
     outputs: list[str] = []
+    # generate() slices the last position into a non-contiguous view for the output layer, and
+    # torch's CPU bf16 linear with such an input and a frozen weight (PEFT freezes the tied
+    # output layer) is ~500x slower; a weight that requires grad takes the fast kernel, and
+    # under inference_mode nothing is recorded. Restored below.
+    head = model.get_output_embeddings()
+    frozen = head is not None and not head.weight.requires_grad
+    if frozen:
+        head.weight.requires_grad_(True)
     try:
         for start in range(0, len(prompts), batch_size):
             chunk = list(prompts[start:start + batch_size])
@@ -47,6 +55,8 @@ def generate_batch(model: Any, tokenizer: Any, prompts: Sequence[str], *, max_ne
                 progress(len(chunk))
     finally:
         tokenizer.padding_side = side
+        if frozen:
+            head.weight.requires_grad_(False)
     return outputs
 
 
