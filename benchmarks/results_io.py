@@ -8,20 +8,16 @@ import platform
 import shlex
 import sys
 import time
-from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+from react_core.versions import installed_versions
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
 
 def environment() -> dict[str, Any]:
-    versions = {}
-    for dist in ("react-core", "torch", "transformers", "peft", "faiss-cpu", "sentence-transformers"):
-        try:
-            versions[dist] = metadata.version(dist)
-        except metadata.PackageNotFoundError:
-            pass
+    versions = installed_versions(python=False)
     return {
         "command": " ".join(shlex.quote(a) for a in [Path(sys.argv[0]).as_posix(), *sys.argv[1:]]),
         "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import sys
-from importlib import metadata
 from typing import Annotated, Any
 
 import typer
@@ -18,22 +16,12 @@ from rich.console import Console
 from rich.table import Table
 
 from react_core.registry import Registry, load_plugins
+from react_core.versions import installed_versions
 
 console = Console()
 err_console = Console(stderr=True)
 
 DEFAULT_MODEL_HELP = "base model: a source name, a local directory or a hub id"
-
-
-def _versions() -> dict[str, str]:
-    out = {"python": platform.python_version()}
-    for dist in ("react-core", "torch", "transformers", "peft", "sentence-transformers", "faiss-cpu",
-                 "pluggy", "typer", "gguf"):
-        try:
-            out[dist] = metadata.version(dist)
-        except metadata.PackageNotFoundError:
-            out[dist] = "not installed"
-    return out
 
 
 def _print_json(data: Any) -> None:
@@ -77,7 +65,7 @@ def build_app(registry: Registry) -> typer.Typer:
         from react_core.models import choose_device
         from react_core.models.sources import cache_dir, resolve_model
 
-        report: dict[str, Any] = {"versions": _versions(), "cache_dir": str(cache_dir())}
+        report: dict[str, Any] = {"versions": installed_versions(), "cache_dir": str(cache_dir())}
         choice = choose_device()
         report["device"] = {"device": choice.device, "dtype": choice.dtype_name, "reason": choice.reason}
         models = {}

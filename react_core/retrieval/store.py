@@ -18,14 +18,13 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
-import platform
 import sqlite3
 from collections.abc import Sequence
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from react_core.atomic import atomic_directory, write_json_atomic
+from react_core.versions import installed_versions
 from react_core.retrieval.chunking import ChunkingOptions
 from react_core.retrieval.documents import Chunk
 from react_core.retrieval.embedder import Embedder, load_embedder
@@ -48,13 +47,7 @@ class EmbedderMismatchError(IndexLoadError):
 
 
 def library_versions() -> dict[str, str]:
-    out = {"python": platform.python_version()}
-    for dist in ("react-core", "faiss-cpu", "numpy", "sentence-transformers", "bm25s"):
-        try:
-            out[dist] = metadata.version(dist)
-        except metadata.PackageNotFoundError:
-            out[dist] = "not installed"
-    return out
+    return installed_versions(("react-core", "faiss-cpu", "numpy", "sentence-transformers", "bm25s"))
 
 
 def corpus_hash(chunks: Sequence[Chunk]) -> str:
