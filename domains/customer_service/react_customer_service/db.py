@@ -86,7 +86,7 @@ TRANSFER_ID = re.compile(r"^TR-\d{4}$")
 
 def default_db_path() -> Path:
     """``<react cache>/customer_service/bank.db``."""
-    from react_core.models.sources import cache_dir
+    from react_core import cache_dir
 
     return cache_dir() / "customer_service" / "bank.db"
 
