@@ -16,6 +16,8 @@ from react_core.retrieval import make_search_tool
 from react_core.routing import Router
 from react_core.runtime import Runtime
 from react_core.runtime import RuntimeConfig
+from react_core.training.evaluate import generate_batch
+from react_core.training.scoring import choose, score_continuations
 
 __version__ = "0.1.0"
 
@@ -38,10 +40,13 @@ __all__ = [
     "Tool",
     "__version__",
     "cache_dir",
+    "choose",
     "data_dir",
+    "generate_batch",
     "hookimpl",
     "load_plugins",
     "make_search_tool",
     "new_registry",
+    "score_continuations",
     "tool",
 ]

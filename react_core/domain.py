@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,14 +18,28 @@ class EvalTask:
     """One evaluation task of a domain: how to load examples and how to score predictions.
 
     ``load(data_dir, split, limit)`` returns examples (dicts with at least ``prompt`` and
-    ``reference``); ``score(predictions, examples)`` returns the metric's value.
+    ``reference``); ``score(predictions, examples)`` returns the metric's value, or a mapping
+    of metric names to values (``metric`` names the headline one, e.g. ``accuracy`` next to
+    ``macro_f1``).
+
+    By default the predictions are greedy generations of up to ``max_new_tokens`` from each
+    example's ``prompt``. A task that predicts otherwise (by likelihood over options with
+    ``react_core.choose``, by ranking, by running the agent) supplies
+    ``predict(model, tokenizer, examples, batch_size, progress)`` returning one prediction
+    per example; ``progress(n)``, when given, is called as examples finish.
+
+    ``published`` is the published reference for the headline metric, in the same units as
+    the task's value, with its source: ``(0.9366, "BERT-large, Casanueva et al. 2020")``;
+    ``react report`` puts it next to the measured figures.
     """
 
     name: str
     metric: str
     load: Callable[[Path, str, int | None], list[dict[str, Any]]]
-    score: Callable[[list[str], list[dict[str, Any]]], float]
+    score: Callable[[list[Any], list[dict[str, Any]]], float | Mapping[str, float]]
     max_new_tokens: int = 16
+    predict: Callable[..., list[Any]] | None = None
+    published: tuple[float, str] | None = None
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from react_core.domain import DomainSpec, EvalTask
+from react_core.training.scoring import fast_output_layer
 
 
 @dataclass
@@ -21,6 +22,7 @@ class EvalResult:
     seconds: float
     examples_per_second: float
     setting: str = ""
+    metrics: dict[str, float] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -34,29 +36,20 @@ def generate_batch(model: Any, tokenizer: Any, prompts: Sequence[str], *, max_ne
     side = tokenizer.padding_side
     tokenizer.padding_side = "left"
     outputs: list[str] = []
-    # generate() slices the last position into a non-contiguous view for the output layer, and
-    # torch's CPU bf16 linear with such an input and a frozen weight (PEFT freezes the tied
-    # output layer) is ~500x slower; a weight that requires grad takes the fast kernel, and
-    # under inference_mode nothing is recorded. Restored below.
-    head = model.get_output_embeddings()
-    frozen = head is not None and not head.weight.requires_grad
-    if frozen:
-        head.weight.requires_grad_(True)
     try:
-        for start in range(0, len(prompts), batch_size):
-            chunk = list(prompts[start:start + batch_size])
-            enc = tokenizer(chunk, return_tensors="pt", padding=True).to(model.device)
-            with torch.inference_mode():
-                out = model.generate(**enc, max_new_tokens=max_new_tokens, do_sample=False,
-                                     pad_token_id=tokenizer.pad_token_id)
-            new = out[:, enc["input_ids"].shape[1]:]
-            outputs.extend(tokenizer.batch_decode(new, skip_special_tokens=True))
-            if progress:
-                progress(len(chunk))
+        with fast_output_layer(model):  # generate() slices the last position: see fast_output_layer
+            for start in range(0, len(prompts), batch_size):
+                chunk = list(prompts[start:start + batch_size])
+                enc = tokenizer(chunk, return_tensors="pt", padding=True).to(model.device)
+                with torch.inference_mode():
+                    out = model.generate(**enc, max_new_tokens=max_new_tokens, do_sample=False,
+                                         pad_token_id=tokenizer.pad_token_id)
+                new = out[:, enc["input_ids"].shape[1]:]
+                outputs.extend(tokenizer.batch_decode(new, skip_special_tokens=True))
+                if progress:
+                    progress(len(chunk))
     finally:
         tokenizer.padding_side = side
-        if frozen:
-            head.weight.requires_grad_(False)
     return outputs
 
 
@@ -67,12 +60,22 @@ def evaluate_task(task: EvalTask, model: Any, tokenizer: Any, data_dir: Path, *,
     if not examples:
         raise ValueError(f"task {task.name!r} loaded no examples for split {split!r}")
     start = time.perf_counter()
-    predictions = generate_batch(model, tokenizer, [e["prompt"] for e in examples],
-                                 max_new_tokens=task.max_new_tokens, batch_size=batch_size, progress=progress)
-    value = float(task.score(predictions, examples))
+    if task.predict is not None:
+        predictions = task.predict(model, tokenizer, examples, batch_size, progress)
+    else:
+        predictions = generate_batch(model, tokenizer, [e["prompt"] for e in examples],
+                                     max_new_tokens=task.max_new_tokens, batch_size=batch_size, progress=progress)
+    if len(predictions) != len(examples):
+        raise ValueError(f"task {task.name!r} predicted {len(predictions)} of {len(examples)} examples")
+    scored = task.score(predictions, examples)
+    metrics = {str(k): float(v) for k, v in scored.items()} if isinstance(scored, Mapping) else {task.metric: float(scored)}
+    if task.metric not in metrics:
+        raise ValueError(f"task {task.name!r} scored {sorted(metrics)} but its headline metric is {task.metric!r}")
     seconds = time.perf_counter() - start
-    return EvalResult(task=task.name, metric=task.metric, value=value, n=len(examples), seconds=round(seconds, 2),
-                      examples_per_second=round(len(examples) / seconds, 2) if seconds else 0.0, setting=setting)
+    return EvalResult(task=task.name, metric=task.metric, value=metrics[task.metric], n=len(examples),
+                      seconds=round(seconds, 2),
+                      examples_per_second=round(len(examples) / seconds, 2) if seconds else 0.0, setting=setting,
+                      metrics=metrics)
 
 
 def attach_adapter(loaded: Any, adapter_dir: Path) -> Any:

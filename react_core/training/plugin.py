@@ -141,6 +141,8 @@ def eval_cmd(
     data_dir: Annotated[Path | None, typer.Option(help="public data sets (default: REACT_DATA_DIR or ../shared/data)")] = None,
     model: Annotated[str, typer.Option(help="base model")] = "gemma-3-270m",
     as_json: Annotated[bool, typer.Option("--json", help="print [{task, metric, value, n}, ...]")] = False,
+    output: Annotated[Path | None, typer.Option(help="also write the results, with command, versions and hardware, "
+                                                     "to this JSON file (react report reads benchmarks/results/)")] = None,
 ) -> None:
     """Evaluate DOMAIN's tasks: base (--adapter none), adapter (--alpha 0) or fused (--alpha A)."""
     from react_core.adapters.manifest import AdapterError
@@ -173,14 +175,23 @@ def eval_cmd(
                                       progress=lambda n: bar.advance(job, n))
         except (AdapterError, ValueError) as exc:
             raise _fail(str(exc)) from exc
+    if output is not None:
+        from react_core.results import write_result
+
+        write_result(output, {"domain": domain, "split": split, "limit": limit, "model": model,
+                              "adapter": None if adapter_dir is None else str(adapter_dir),
+                              "alpha": alpha if adapter_dir is not None else None,
+                              "tasks": [r.as_dict() for r in results]})
     if as_json:
         sys.stdout.write(json.dumps([{"task": r.task, "metric": r.metric, "value": r.value, "n": r.n,
-                                      "setting": r.setting, "examples_per_second": r.examples_per_second}
+                                      "setting": r.setting, "examples_per_second": r.examples_per_second,
+                                      "metrics": r.metrics}
                                      for r in results], indent=2) + "\n")
         return
-    table = Table("task", "metric", "value", "n", "examples/s", "setting")
+    table = Table("task", "metric", "value", "n", "examples/s", "setting", "other metrics")
     for r in results:
-        table.add_row(r.task, r.metric, f"{r.value:.4f}", str(r.n), f"{r.examples_per_second:.2f}", r.setting)
+        others = ", ".join(f"{k} {v:.4f}" for k, v in r.metrics.items() if k != r.metric)
+        table.add_row(r.task, r.metric, f"{r.value:.4f}", str(r.n), f"{r.examples_per_second:.2f}", r.setting, others)
     out.print(table)
 
 

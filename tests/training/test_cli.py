@@ -101,6 +101,42 @@ def test_eval_base_adapter_and_fused_are_one_command_each(app, trained: Path, da
         assert 0.0 <= rows[0]["value"] <= 1.0 and rows[0]["setting"] == setting
 
 
+def test_eval_custom_predict_several_metrics_and_results_file(trained: Path, data_dir: Path, tiny_lm_path: Path,
+                                                               tmp_path: Path) -> None:
+    from react_core import choose
+
+    def predict(model, tokenizer, examples, batch_size, progress):
+        return choose(model, tokenizer, [e["prompt"] for e in examples], [" " + x for x in LABELS],
+                      batch_size=batch_size, progress=progress)
+
+    def score(predictions, examples):
+        hits = [p.strip() == e["reference"] for p, e in zip(predictions, examples)]
+        return {"accuracy": sum(hits) / len(hits), "errors": float(len(hits) - sum(hits))}
+
+    spec = DomainSpec(name="toy", description="toy intents",
+                      eval_tasks=[EvalTask("intent", "accuracy", _load, score, predict=predict)])
+    app = build_app(new_registry([("toy", types.SimpleNamespace(
+        react_register_domains=hookimpl(lambda register: register(spec))))]))
+    out = tmp_path / "results" / "toy.json"
+    result = runner.invoke(app, ["eval", "toy", "--model", str(tiny_lm_path), "--data-dir", str(data_dir),
+                                 "--adapter", str(trained), "--json", "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    row = json.loads(result.stdout)[0]
+    assert row["metrics"]["accuracy"] == row["value"] and row["metrics"]["errors"] == round((1 - row["value"]) * 6)
+    saved = json.loads(out.read_text())
+    assert {"command", "date", "versions", "hardware"} <= saved.keys()
+    assert saved["results"]["domain"] == "toy" and saved["results"]["tasks"][0]["metrics"] == row["metrics"]
+
+    def wrong(predictions, examples):
+        return {"f1": 0.5}
+
+    bad = DomainSpec(name="toy", description="toy", eval_tasks=[EvalTask("intent", "accuracy", _load, wrong, predict=predict)])
+    app = build_app(new_registry([("toy", types.SimpleNamespace(
+        react_register_domains=hookimpl(lambda register: register(bad))))]))
+    result = runner.invoke(app, ["eval", "toy", "--model", str(tiny_lm_path), "--data-dir", str(data_dir), "--adapter", "none"])
+    assert result.exit_code == 2 and "headline metric is 'accuracy'" in result.output
+
+
 def test_eval_refuses_an_adapter_for_another_base(app, trained: Path, data_dir: Path, tiny_lm_path: Path) -> None:
     manifest = json.loads((trained / "react_adapter.json").read_text())
     manifest["base_fingerprint"] = "gguf-sha256:0000"
