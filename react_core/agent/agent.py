@@ -11,6 +11,7 @@ from react_core.agent.config import AgentConfig
 from react_core.agent.events import AgentEvent, FinalEvent
 from react_core.agent.loop import react_loop
 from react_core.agent.prompt import PromptBuilder, PromptTemplates
+from react_core.agent.rewrite import Rewrite
 from react_core.agent.steps import FINISH, AgentResult
 from react_core.agent.tools import Tool, compose_tools
 
@@ -24,14 +25,17 @@ class Agent:
 
     ``adapter`` is passed to the backend with every request (the LoRA adapter to use,
     ``None`` for the base model); nothing is set process-wide, so agents with different
-    adapters can share one backend. An agent holds no per-run state: one agent can serve
+    adapters can share one backend. ``query_rewrite`` and ``answer_rewrite`` are steps
+    written with another adapter before and after the loop (``react_core.agent.rewrite``:
+    e.g. the translation adapter writes the answer in the customer's language). An agent holds no per-run state: one agent can serve
     concurrent runs.
     """
 
     def __init__(self, backend: GenerationBackend, tools: Iterable[Any] = (), *,
                  config: AgentConfig | None = None, system_prompt: str | None = None,
                  few_shot: Sequence[str] = (), adapter: str | None = None, domain: str | None = None,
-                 templates: PromptTemplates | None = None) -> None:
+                 templates: PromptTemplates | None = None, query_rewrite: Rewrite | None = None,
+                 answer_rewrite: Rewrite | None = None) -> None:
         self.backend = backend
         self.tools: dict[str, Tool] = {}
         for t in compose_tools(tools):
@@ -41,6 +45,8 @@ class Agent:
         self.config = config or AgentConfig()
         self.adapter = adapter
         self.domain = domain
+        self.query_rewrite = query_rewrite
+        self.answer_rewrite = answer_rewrite
         self.templates = templates or PromptTemplates.load()
         self.prompt = PromptBuilder.create(self.templates, list(self.tools.values()),
                                            system_prompt=system_prompt, few_shot=few_shot)

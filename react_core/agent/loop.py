@@ -27,6 +27,7 @@ from react_core.agent.events import (
 )
 from react_core.agent.parser import ParsedStep, ParseError, parse_step
 from react_core.agent.prompt import STOP_SEQUENCES
+from react_core.agent.rewrite import Rewrite
 from react_core.agent.steps import FINISH, AgentResult, Step, Usage
 from react_core.agent.tools import Tool, ToolInputError, ToolInputSyntaxError
 from react_core.engine.backend import cut_at_stop
@@ -47,11 +48,23 @@ def react_loop(agent: Agent, query: str, *, tokens: bool = False,
     usage = Usage()
     retries_left = cfg.max_parse_retries
     calls: dict[str, list[int]] = {}  # call key -> the steps that made this call
+    rewrites: list[Step] = []  # steps written with another adapter (before the loop's steps)
 
     def final(reason: str, detail: str = "", answer: str | None = None) -> FinalEvent:
-        return FinalEvent(AgentResult(query=query, answer=answer, stop_reason=reason, steps=steps, usage=usage,
-                                      stop_detail=detail, domain=agent.domain, adapter=agent.adapter,
+        if answer is not None and agent.answer_rewrite is not None:
+            done, answer = _rewrite(agent, agent.answer_rewrite, query, answer, len(steps) + 1, usage)
+            if done is not None:
+                steps.append(done)
+        return FinalEvent(AgentResult(query=query, answer=answer, stop_reason=reason, steps=rewrites + steps,
+                                      usage=usage, stop_detail=detail, domain=agent.domain, adapter=agent.adapter,
                                       seconds=time.perf_counter() - started))
+
+    task = query
+    if agent.query_rewrite is not None:
+        done, task = _rewrite(agent, agent.query_rewrite, query, query, 0, usage)
+        if done is not None:
+            rewrites.append(done)
+            yield StepEvent(done)
 
     while True:
         # 1. limits
@@ -66,7 +79,7 @@ def react_loop(agent: Agent, query: str, *, tokens: bool = False,
             return
         step = Step(index=len(steps) + 1)
         step_started = time.perf_counter()
-        prompt = agent.prompt.render(query, steps)
+        prompt = agent.prompt.render(task, steps)
 
         # 2. the model writes Thought and Action; malformed output re-prompts the Action line
         try:
@@ -100,7 +113,10 @@ def react_loop(agent: Agent, query: str, *, tokens: bool = False,
             step.action, step.action_input = FINISH, parsed.answer
             _close(step, steps, step_started)
             yield StepEvent(step)
-            yield final("final_answer", answer=parsed.answer)
+            event = final("final_answer", answer=parsed.answer)
+            if event.result.steps and event.result.steps[-1].kind == "rewrite":
+                yield StepEvent(event.result.steps[-1])
+            yield event
             return
 
         # 4. the action: unknown tool, bad input, repetition, or a tool call
@@ -132,6 +148,34 @@ def react_loop(agent: Agent, query: str, *, tokens: bool = False,
         yield ObservationEvent(step.index, step.observation, step.error)
         _close(step, steps, step_started)
         yield StepEvent(step)
+
+
+def _rewrite(agent: Agent, rewrite: Rewrite, query: str, text: str, index: int,
+             usage: Usage) -> tuple[Step | None, str]:
+    """Run one rewrite step; return the step (None when skipped) and the text to go on with.
+
+    Any failure keeps ``text`` and is recorded as the step's error: a rewrite never loses an answer.
+    """
+    started = time.perf_counter()
+    step = Step(index=index, action=rewrite.name, action_input=text, kind="rewrite", adapter=rewrite.adapter)
+    out = ""
+    try:
+        prompt = rewrite.prompt(query, text)
+        if prompt is None:
+            return None, text
+        generation = agent.backend.generate(prompt, stop=rewrite.stop, max_new_tokens=rewrite.max_new_tokens,
+                                            temperature=0.0, adapter=rewrite.adapter)
+        usage.add(generation.prompt_tokens, generation.completion_tokens)
+        step.prompt_tokens, step.completion_tokens = generation.prompt_tokens, generation.completion_tokens
+        step.raw_output = generation.text
+        out = cut_at_stop(generation.text, rewrite.stop)[0].strip()
+        if not out:
+            step.error = f"{rewrite.name} wrote nothing; the text is kept as it was"
+    except Exception as exc:  # noqa: BLE001 - a failed rewrite keeps the text
+        step.error = f"{rewrite.name} failed ({type(exc).__name__}: {exc}); the text is kept as it was"
+    step.observation = out or text
+    step.seconds = step.model_seconds = time.perf_counter() - started
+    return step, out or text
 
 
 class BackendError(RuntimeError):

@@ -30,6 +30,10 @@ class Step:
     A final step has ``action == "finish"`` and the answer as ``action_input``. ``error``
     says what went wrong in this step (unknown tool, tool error, timeout, unparseable
     output); the same text, for tool problems, is the observation the model sees.
+
+    ``kind`` is ``"react"`` for the loop's steps and ``"rewrite"`` for a step written with
+    another adapter (``react_core.agent.rewrite``); ``adapter`` names the adapter that wrote
+    a rewrite step.
     """
 
     index: int
@@ -45,6 +49,8 @@ class Step:
     tool_seconds: float = 0.0
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    kind: str = "react"
+    adapter: str | None = None
 
     @property
     def is_final(self) -> bool:

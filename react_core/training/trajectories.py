@@ -27,8 +27,12 @@ def normalize_answer(text: str) -> str:
 
 
 def run_to_record(run: AgentResult) -> dict[str, Any]:
-    messages: list[dict[str, str]] = [{"role": "user", "content": run.query}]
-    for step in run.steps:
+    """The run as the loop's adapter saw it: a rewritten question replaces the original, and
+    steps written with another adapter (``kind == "rewrite"``) are left out."""
+    question = next((s.observation for s in run.steps if s.kind == "rewrite" and s.index == 0 and s.observation),
+                    run.query)
+    messages: list[dict[str, str]] = [{"role": "user", "content": question}]
+    for step in (s for s in run.steps if s.kind != "rewrite"):
         messages.append({"role": "assistant",
                          "content": f"Thought: {step.thought}\nAction: {step.action}[{format_input(step.action_input)}]"})
         if step.action != FINISH:
