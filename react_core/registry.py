@@ -36,6 +36,7 @@ DEFAULT_PLUGINS: tuple[str, ...] = (
     "react_core.retrieval.plugin",
     "react_core.training.plugin",
     "react_core.serving.plugin",
+    "react_core.report.plugin",
 )
 
 # Hooks whose registrations are collected (the commands hook receives the app instead).
