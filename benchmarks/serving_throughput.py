@@ -74,6 +74,8 @@ def main() -> None:
     parser.add_argument("--max-new-tokens", type=int, default=32)
     parser.add_argument("--sequential-requests", type=int, default=None,
                         help="requests served in the sequential baseline (default: all)")
+    parser.add_argument("--concurrency", default="1,4,8,16,32",
+                        help="also measure the engine at these numbers of concurrent requests (comma-separated)")
     args = parser.parse_args()
 
     from react_core.adapters.store import AdapterStore
@@ -102,6 +104,10 @@ def main() -> None:
             engine.generate(PROMPTS[0], max_new_tokens=2, adapter=ADAPTERS[0])  # warm-up with adapters
             multi = run_engine(engine, prompts, list(names), args.max_new_tokens)
             stats = engine.stats.as_dict()
+            levels = [int(c) for c in args.concurrency.split(",") if c.strip()]
+            by_level = {c: run_engine(engine, [PROMPTS[i % len(PROMPTS)] for i in range(c)],
+                                      [ADAPTERS[i % len(ADAPTERS)] for i in range(c)], args.max_new_tokens)
+                        for c in levels}
         finally:
             engine.close()
         n_seq = args.sequential_requests or len(prompts)
@@ -115,6 +121,9 @@ def main() -> None:
         "engine_over_base_batched": round(multi["tokens_per_s"] / base["tokens_per_s"], 3),
         "targets": {"engine_over_sequential": ">= 5", "engine_over_base_batched": ">= 0.70"},
         "engine_stats": stats, "torch_threads": torch.get_num_threads(),
+        # the sequential server serves one request at a time: its rate does not depend on concurrency
+        "concurrency": [{"requests": c, "engine_tokens_per_s": r["tokens_per_s"],
+                         "sequential_tokens_per_s": sequential["tokens_per_s"]} for c, r in by_level.items()],
     }
     path = write_result("serving_throughput", figures)
     print({k: figures[k] for k in ("base_batched", "engine_5_adapters", "sequential_set_adapter",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -34,6 +35,10 @@ def _scale(metric: str, value: float) -> float:
         else 100 * value
 
 
+def _label(metric: str) -> str:
+    return metric if _scale(metric, 1.0) == 1.0 else f"{metric} (%)"
+
+
 def fusion_sweeps(results: ResultSet, out: Path, chosen: Mapping[str, float]) -> Path | None:
     """Per domain, the headline metric against alpha on validation; adapter (0) and base (1) marked."""
     domains = [d for d in sorted(results.sweeps) if len(results.sweeps[d]) >= 2]
@@ -57,7 +62,7 @@ def fusion_sweeps(results: ResultSet, out: Path, chosen: Mapping[str, float]) ->
             ax.legend(fontsize=7)
         ax.set_title(f"{domain}: {task}", fontsize=9)
         ax.set_xlabel("alpha (base weight)", fontsize=8)
-        ax.set_ylabel(points[0][1].metric if points else "", fontsize=8)
+        ax.set_ylabel(_label(points[0][1].metric) if points else "", fontsize=8)
     path = out / "fusion_sweeps.png"
     fig.savefig(path, **_SAVE)
     plt.close(fig)
@@ -144,8 +149,7 @@ def training(results: ResultSet, out: Path) -> Path | None:
     ax.bar([x - 0.2 for x in xs], [rows[n]["plain_tokens_per_s"] for n in names], width=0.4, label="plain Trainer + PEFT",
            color="#9e9e9e")
     ax.bar([x + 0.2 for x in xs], [rows[n]["ours_tokens_per_s"] for n in names], width=0.4, label="ours", color="#1f77b4")
-    ax.set_xticks(list(xs), [n.split("(")[0].strip() + "\n(" + n.split("(", 1)[1] if "(" in n else n for n in names],
-                  fontsize=6)
+    ax.set_xticks(list(xs), [textwrap.fill(n, 24) for n in names], fontsize=6)
     ax.set_ylabel("training tokens/s", fontsize=8)
     ax.legend(fontsize=7)
     path = out / "training.png"
