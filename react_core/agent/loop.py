@@ -191,10 +191,10 @@ def _generate(agent: Agent, prompt: str, stop: Sequence[str], step: Step, usage:
     try:
         if tokens:
             parts: list[str] = []
-            for delta in agent.backend.stream(prompt, **kwargs):
-                parts.append(delta)
-                yield TokenDelta(step.index, delta)
-            text, prompt_tokens, completion_tokens = "".join(parts), 0, 0
+            finished = yield from _deltas(agent.backend.stream(prompt, **kwargs), step.index, parts)
+            text = "".join(parts)
+            prompt_tokens = getattr(finished, "prompt_tokens", 0)
+            completion_tokens = getattr(finished, "completion_tokens", 0)
         else:
             generation = agent.backend.generate(prompt, **kwargs)
             text = generation.text
@@ -209,6 +209,23 @@ def _generate(agent: Agent, prompt: str, stop: Sequence[str], step: Step, usage:
     text, _ = cut_at_stop(text, stop)  # a backend that ignores stop strings is cut here too
     step.raw_output = f"{step.raw_output}\nAction:{text}" if step.raw_output else text
     return text
+
+
+def _deltas(stream: Iterator[str], index: int, parts: list[str]) -> Generator[AgentEvent, None, Any]:
+    """Yield the stream's deltas as events (collected in ``parts``); return the stream's own
+    return value (the finished ``Generation`` for backends that report usage, else None)."""
+    try:
+        while True:
+            try:
+                delta = next(stream)
+            except StopIteration as end:
+                return end.value
+            parts.append(delta)
+            yield TokenDelta(index, delta)
+    finally:
+        close = getattr(stream, "close", None)
+        if close is not None:
+            close()  # a caller that stops early cancels the generation
 
 
 @dataclass

@@ -13,7 +13,7 @@ callable that gets the prompt and returns the text.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from typing import Union
 
@@ -75,7 +75,9 @@ class ScriptedBackend:
         return self._next(prompt, stop, max_new_tokens, temperature, adapter)
 
     def stream(self, prompt: str, *, stop: Sequence[str] = (), max_new_tokens: int = 256,
-               temperature: float = 0.0, adapter: str | None = None) -> Iterator[str]:
-        text = self._next(prompt, stop, max_new_tokens, temperature, adapter).text
+               temperature: float = 0.0, adapter: str | None = None) -> Generator[str, None, Generation]:
+        generation = self._next(prompt, stop, max_new_tokens, temperature, adapter)
+        text = generation.text
         for i in range(0, len(text), self.chunk_chars):
             yield text[i:i + self.chunk_chars]
+        return generation  # the usage, as backends that know it report it

@@ -26,7 +26,12 @@ class Generation:
 
 @runtime_checkable
 class GenerationBackend(Protocol):
-    """What the agent needs from a language model."""
+    """What the agent needs from a language model.
+
+    ``stream`` yields text deltas. A backend that knows the usage returns the finished
+    ``Generation`` as the generator's return value; the agent then counts streamed steps'
+    tokens too (otherwise they count as zero).
+    """
 
     def generate(self, prompt: str, *, stop: Sequence[str] = (), max_new_tokens: int = 256,
                  temperature: float = 0.0, adapter: str | None = None) -> Generation: ...

@@ -141,11 +141,16 @@ class Engine:
 
     def stream(self, prompt: str, *, stop: Sequence[str] = (), max_new_tokens: int = 256,
                temperature: float = 0.0, adapter: str | None = None, timeout: float | None = None) -> Iterator[str]:
-        """Yield text deltas; closing the iterator early cancels the request."""
+        """Yield text deltas; closing the iterator early cancels the request.
+
+        The generator's return value (``StopIteration.value``, what ``yield from`` gives) is
+        the finished ``Generation``, so a caller that streams still gets the token usage.
+        """
         handle = self.submit(prompt, stop=stop, max_new_tokens=max_new_tokens, temperature=temperature,
                              adapter=adapter, timeout=timeout)
         try:
             yield from handle
+            return handle.result()
         finally:
             handle.cancel()
 

@@ -115,3 +115,13 @@ async def test_astream_reraises_programming_errors() -> None:
     with pytest.raises(AttributeError):
         async for _ in agent.astream("q"):
             pass
+
+
+def test_streamed_runs_count_tokens_like_plain_runs(make_agent) -> None:
+    from react_core.agent import FinalEvent
+
+    plain, _ = make_agent([SEARCH, ANSWER])
+    streamed, _ = make_agent([SEARCH, ANSWER])
+    expected = plain.run("q").usage
+    result = [e for e in streamed.stream("q", tokens=True) if isinstance(e, FinalEvent)][0].result
+    assert result.usage == expected and result.usage.completion_tokens > 0

@@ -77,6 +77,19 @@ def test_stream_yields_the_same_text(engine) -> None:
     assert "".join(deltas) == full[: full.index(stop)]
 
 
+def test_a_finished_stream_returns_its_generation_with_usage(engine) -> None:
+    stream = engine.stream(PROMPTS[3], max_new_tokens=8, adapter="travel")
+    parts = []
+    while True:
+        try:
+            parts.append(next(stream))
+        except StopIteration as end:
+            generation = end.value
+            break
+    assert generation.text == "".join(parts) and generation.prompt_tokens > 0
+    assert 0 < generation.completion_tokens <= 8
+
+
 def test_cancel_ends_a_request(engine) -> None:
     handle = engine.submit(PROMPTS[0], max_new_tokens=400)
     next(iter(handle))
