@@ -34,13 +34,18 @@ _EXIT_WORDS = {"exit", "quit", ":q"}
 
 
 class StaticRuntime:
-    """A runtime over a fixed backend: no adapters, no routing (``--domain auto`` picks the base)."""
+    """A runtime over a fixed backend: no routing (``--domain auto`` picks the base).
 
-    def __init__(self, backend: GenerationBackend) -> None:
+    ``adapter_for`` (domain, query) -> adapter name; by default every domain runs on the base.
+    """
+
+    def __init__(self, backend: GenerationBackend,
+                 adapter_for: Callable[[str | None, str], str | None] | None = None) -> None:
         self.backend = backend
+        self._adapter_for = adapter_for
 
     def adapter_for(self, domain: str | None, query: str = "") -> str | None:
-        return None
+        return self._adapter_for(domain, query) if self._adapter_for is not None else None
 
     def route(self, query: str) -> Any:
         return None
@@ -99,6 +104,10 @@ def register(app: typer.Typer) -> None:
         max_seconds: Annotated[float, typer.Option(min=0.1, help=AgentConfig.help("max_seconds"))] = 120.0,
         max_new_tokens: Annotated[int, typer.Option(min=1, help=AgentConfig.help("max_new_tokens"))] = 256,
         temperature: Annotated[float, typer.Option(min=0.0, help=AgentConfig.help("temperature"))] = 0.0,
+        backend: Annotated[str | None, typer.Option(help="generate with a backend a plugin registered (e.g. openai) "
+                                                         "instead of loading the model here")] = None,
+        backend_option: Annotated[list[str], typer.Option(help="key=value for the backend (repeat), "
+                                                               "e.g. base_url=http://gpu-box:8000/v1")] = [],  # noqa: B006
     ) -> None:
         """Answer QUERY with a ReAct agent (Thought, Action, Observation ... Final Answer).
 
@@ -116,7 +125,16 @@ def register(app: typer.Typer) -> None:
                 raise typer.Exit(2) from None
         config = AgentConfig(max_steps=max_steps, max_seconds=max_seconds, max_new_tokens=max_new_tokens,
                              temperature=temperature)
-        if as_json:
+        if backend is not None:
+            from react_core.engine.factory import BackendSetupError, domain_adapter_names, make_backend
+
+            try:
+                runtime = StaticRuntime(make_backend(registry, backend, backend_option),
+                                        adapter_for=domain_adapter_names(registry))
+            except BackendSetupError as exc:
+                err.print(f"[red]error:[/] {escape(str(exc))}", highlight=False)
+                raise typer.Exit(2) from None
+        elif as_json:
             runtime = runtime_factory(model, device, dtype, registry)
         else:
             with err.status(f"loading {model} ..."):

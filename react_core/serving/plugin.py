@@ -32,6 +32,10 @@ def react_register_commands(app: Any) -> None:
         request_timeout: Annotated[float, typer.Option(min=0.1, help=S.help("request_timeout"))]
             = S.request_timeout,
         warm: Annotated[bool, typer.Option(help="build every domain's agent and index before serving")] = True,
+        backend: Annotated[str | None, typer.Option(help="generate with a backend a plugin registered (e.g. openai) "
+                                                         "instead of loading the model here")] = None,
+        backend_option: Annotated[list[str], typer.Option(help="key=value for the backend (repeat), "
+                                                               "e.g. base_url=http://gpu-box:8000/v1")] = [],  # noqa: B006
         log_level: Annotated[str, typer.Option(help="uvicorn log level")] = "info",
     ) -> None:
         """Serve the agents over an OpenAI-compatible HTTP API, with a chat page at /."""
@@ -50,8 +54,20 @@ def react_register_commands(app: Any) -> None:
             raise typer.Exit(2) from None
         settings = S(api_keys=keys, max_body_bytes=max_body_bytes, max_tokens=max_tokens,
                      max_concurrent=max_concurrent, max_queue=max_queue, request_timeout=request_timeout)
-        with err.status(f"loading {model} ..."):
-            service = Service.load(model, registry=current_registry(ctx), device=device, dtype=dtype, warm=warm)
+        registry = current_registry(ctx)
+        if backend is not None:
+            from react_core.engine.factory import BackendSetupError, domain_adapter_names, make_backend
+
+            try:
+                remote = make_backend(registry, backend, backend_option)
+            except BackendSetupError as exc:
+                err.print(f"[red]error:[/] {exc}", highlight=False)
+                raise typer.Exit(2) from None
+            names = domain_adapter_names(registry)
+            service = Service(remote, registry, model_name=f"{backend}:{model}", adapter_for=lambda d, q: names(d, q))
+        else:
+            with err.status(f"loading {model} ..."):
+                service = Service.load(model, registry=registry, device=device, dtype=dtype, warm=warm)
         if service.runtime is not None and service.runtime.problems:
             for name, problem in service.runtime.problems.items():
                 err.print(f"[yellow]adapter {name} skipped:[/] {problem}")

@@ -113,3 +113,61 @@ def test_the_plugin_registers_the_backend(served: str) -> None:
     registry = new_registry([("openai_backend", plugin)], defaults=False)
     backend = registry.backends["openai"](base_url=served, api_key=KEY)
     assert backend.generate(PROMPT, max_new_tokens=3).completion_tokens == 3
+
+
+def _openai_app():
+    from react_core.cli import build_app
+    from react_openai_backend import plugin
+
+    return build_app(new_registry([("openai_backend", plugin)], defaults=True))
+
+
+def test_react_chat_over_the_remote_backend(served: str) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    result = CliRunner().invoke(_openai_app(), ["chat", "--json", "--max-steps", "2", "--backend", "openai",
+                                                "--backend-option", f"base_url={served}",
+                                                "--backend-option", f"api_key={KEY}", "What is 2 + 2?"])
+    summary = json.loads(result.stdout)
+    assert summary["usage"]["completion_tokens"] > 0 and summary["stop_reason"]  # the remote model answered
+
+
+def test_bad_backend_names_and_options_are_explained() -> None:
+    from typer.testing import CliRunner
+
+    runner = CliRunner()
+    unknown = runner.invoke(_openai_app(), ["chat", "--backend", "nope", "q"])
+    assert unknown.exit_code == 2 and "no backend named 'nope'" in unknown.output and "openai" in unknown.output
+    bad = runner.invoke(_openai_app(), ["chat", "--backend", "openai", "--backend-option", "base_url", "q"])
+    assert bad.exit_code == 2 and "is not key=value" in bad.output
+    wrong = runner.invoke(_openai_app(), ["serve", "--backend", "openai", "--backend-option", "colour=blue"])
+    assert wrong.exit_code == 2 and "backend 'openai' takes" in wrong.output
+
+
+def test_react_serve_in_front_of_a_remote_backend(served: str, local) -> None:
+    """A second ``react serve`` that generates through the first: same text, end to end over HTTP."""
+    port = _free_port()
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
+           "REACT_LOAD_PLUGINS": "openai_backend"}
+    cmd = [sys.executable, "-m", "react_core.cli", "serve", "--port", str(port), "--log-level", "warning",
+           "--backend", "openai", "--backend-option", f"base_url={served}", "--backend-option", f"api_key={KEY}"]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"the front react serve exited with {proc.returncode}:\n{proc.stdout.read()}")
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline, "the front react serve did not start within 60 s"
+            time.sleep(0.2)
+        front = OpenAIBackend(f"http://127.0.0.1:{port}/v1")
+        assert front.generate(PROMPT, max_new_tokens=12).text == local.generate(PROMPT, max_new_tokens=12).text
+    finally:
+        proc.terminate()
+        proc.wait(30)
