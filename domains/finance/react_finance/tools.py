@@ -1,0 +1,79 @@
+"""The agent's tools: ``sentiment[text]``, ``entities[text]`` and ``search_news[query]``.
+
+``sentiment`` and ``entities`` run an :class:`~react_finance.analyzer.Analyzer`: the model with
+the finance adapter when one is given (``make_tools(analyzer=ModelAnalyzer(runtime.engine,
+adapter))``), otherwise the rule-based fallback, and every observation names which one
+answered. Empty input is an observation saying what to pass, never an exception.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from react_core import Tool, tool
+
+from react_finance.analyzer import Analyzer, LexiconAnalyzer
+from react_finance.formats import format_entities
+
+MAX_CHARS = 2000
+SOURCES = {"model": "finance adapter", "lexicon": "rule-based fallback, no model attached"}
+
+
+def _clean(text: Any) -> str:
+    return " ".join(str(text).split())[:MAX_CHARS]
+
+
+def sentiment_text(analyzer: Analyzer, text: str) -> str:
+    text = _clean(text)
+    if not text:
+        return "Give the news text to score, e.g. sentiment[Northwind Metals cuts output guidance]."
+    label = analyzer.sentiments([text])[0]
+    return f"{label} ({SOURCES.get(analyzer.name, analyzer.name)})"
+
+
+def entities_text(analyzer: Analyzer, text: str) -> str:
+    text = _clean(text)
+    if not text:
+        return "Give the news text to read, e.g. entities[Reuters reported that Nokia opened a plant in Oulu]."
+    found = analyzer.entities([text])[0]
+    return f"{format_entities(found)} ({SOURCES.get(analyzer.name, analyzer.name)})"
+
+
+def analysis_tools(analyzer: Analyzer | None = None) -> list[Tool]:
+    """``sentiment`` and ``entities`` on ``analyzer`` (default: the rule-based fallback)."""
+    analyzer = analyzer or LexiconAnalyzer()
+
+    @tool
+    def sentiment(text: str) -> str:
+        """Sentiment of a financial news sentence for investors: positive, negative or neutral.
+
+        Args:
+            text: The news sentence or headline.
+        """
+        return sentiment_text(analyzer, text)
+
+    @tool
+    def entities(text: str) -> str:
+        """Named entities in a news sentence as TYPE: name; ... (PER person, ORG organisation, LOC place, MISC other).
+
+        Args:
+            text: The news sentence.
+        """
+        return entities_text(analyzer, text)
+
+    return [sentiment, entities]
+
+
+def news_search_tool(index: Any, k: int = 2) -> Tool:
+    """``search_news[query]`` over the news knowledge base (a ``KnowledgeIndex`` or anything with ``search``)."""
+    from react_core import make_search_tool
+
+    return make_search_tool(index, k=k, name="search_news",
+                            description=("Search the news archive; returns items as [id] title (score): text. "
+                                         "Cite the item you use by its [id]."))
+
+
+def make_tools(index: Any | None = None, analyzer: Analyzer | None = None, k: int = 2) -> list[Tool]:
+    """All the domain's tools; ``search_news`` only when an index is given."""
+    tools = [news_search_tool(index, k)] if index is not None else []
+    return tools + analysis_tools(analyzer)

@@ -1,0 +1,105 @@
+"""The tools (rule-based fallback and model-backed through a stub backend), the news search, the agent."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from react_core import Agent
+from react_core.agent.testing import ScriptedBackend
+
+from react_finance.analyzer import LexiconAnalyzer, ModelAnalyzer
+from react_finance.lexicon import lexicon_entities, lexicon_sentiment
+from react_finance.spec import SPEC
+from react_finance.tools import make_tools
+
+
+class EchoGeneration:
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+class StubBackend:
+    """A GenerationBackend that answers the domain's two prompts and records the calls."""
+
+    def __init__(self) -> None:
+        self.calls: list[dict] = []
+
+    def generate(self, prompt: str, **kwargs):
+        self.calls.append({"prompt": prompt, **kwargs})
+        if prompt.endswith("\nSentiment:"):
+            return EchoGeneration(" negative" if "fell" in prompt else " positive")
+        return EchoGeneration(" ORG: Reuters; LOC: Oslo")
+
+
+def by_name(tools) -> dict:
+    return {t.name: t for t in tools}
+
+
+def test_fallback_tools_say_they_are_rules() -> None:
+    tools = by_name(make_tools())
+    assert set(tools) == {"sentiment", "entities"}
+    assert tools["sentiment"]("Operating profit rose to EUR 5 mn") == "positive (rule-based fallback, no model attached)"
+    assert tools["sentiment"]("Net sales fell 10 % and the company warned on profit").startswith("negative")
+    assert tools["sentiment"]("The meeting is on Tuesday").startswith("neutral")
+    out = tools["entities"]("Reuters said Nokia Oyj will open a plant in Helsinki")
+    assert out == "ORG: Reuters; ORG: Nokia Oyj; LOC: Helsinki (rule-based fallback, no model attached)"
+    assert tools["sentiment"]("   ").startswith("Give the news text") and tools["entities"]("").startswith("Give")
+
+
+def test_lexicon_rules() -> None:
+    assert lexicon_sentiment("Operating loss decreased")[0] != "negative"  # a shrinking loss is not bad news
+    assert lexicon_sentiment("The company did not miss its target")[0] == "positive"
+    assert ("PER", "Pekka Lundmark") in lexicon_entities("chief executive Pekka Lundmark told investors")
+    assert ("MISC", "German") in lexicon_entities("EU rejects German call")
+    assert lexicon_entities("$TSLA jumps") == [("ORG", "TSLA")]
+
+
+def test_model_backed_tools_use_the_domain_prompts_and_adapter() -> None:
+    backend = StubBackend()
+    tools = by_name(make_tools(analyzer=ModelAnalyzer(backend, adapter="finance")))
+    assert tools["sentiment"]("Shares fell 9 %") == "negative (finance adapter)"
+    assert tools["entities"]("Reuters reported from Oslo") == "ORG: Reuters; LOC: Oslo (finance adapter)"
+    assert backend.calls[0]["prompt"] == "Financial news: Shares fell 9 %\nSentiment:"
+    assert backend.calls[1]["prompt"] == "Sentence: Reuters reported from Oslo\nEntities:"
+    assert all(c["adapter"] == "finance" and c["stop"] == ["\n"] for c in backend.calls)
+
+
+def test_model_analyzer_queues_requests_together_when_it_can() -> None:
+    class Handle:
+        def __init__(self, text: str) -> None:
+            self._text = text
+
+        def result(self):
+            return EchoGeneration(self._text)
+
+    class Queueing:
+        def __init__(self) -> None:
+            self.submitted: list[str] = []
+
+        def submit(self, prompt: str, **kwargs):
+            self.submitted.append(prompt)
+            return Handle(" neutral")
+
+    backend = Queueing()
+    labels = ModelAnalyzer(backend).sentiments([f"item {i}" for i in range(300)])
+    assert labels == ["neutral"] * 300 and len(backend.submitted) == 300
+    assert LexiconAnalyzer().sentiments(["profit rose", "loss widened"]) == ["positive", "negative"]
+
+
+def test_search_news_finds_the_item_and_the_agent_cites_it(news_index) -> None:
+    tools = by_name(make_tools(news_index))
+    out = tools["search_news"]("Northwind Metals smelter fire")
+    assert "[metals_and_mining.md#1]" in out.split("\n")[0]
+    backend = ScriptedBackend([
+        " I will search the news archive.\nAction: search_news[Northwind Metals smelter fire]",
+        " I will score the headline.\nAction: sentiment[Northwind Metals cuts output guidance after smelter fire]",
+        " I can answer now.\nFinal Answer: negative for investors (source: [metals_and_mining.md#1])",
+    ])
+    spec = replace(SPEC, tools=lambda: make_tools(news_index))
+    result = Agent.from_domain(backend, spec, adapter=None).run("What happened at Northwind Metals?")
+    assert result.ok and result.answer.startswith("negative for investors")
+    search, score, _ = result.steps
+    assert search.observation.startswith("[metals_and_mining.md#1]")
+    assert score.observation.endswith("(rule-based fallback, no model attached)")
+    prompt = backend.calls[0].prompt
+    assert "search_news" in prompt and "entities" in prompt and "financial news analyst" in prompt
