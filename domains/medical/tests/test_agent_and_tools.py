@@ -1,0 +1,97 @@
+"""The tools and the safe agent, driven by a scripted backend (no model)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from react_core.agent.testing import ScriptedBackend
+
+from react_medical import safety
+from react_medical.agent import MedicalAgent, retrieved_sources
+from react_medical.spec import SPEC
+from react_medical.tools import make_tools
+
+
+def tools_by_name(literature_index, guides_index=None) -> dict:
+    return {t.name: t for t in make_tools(literature_index, guides_index)}
+
+
+def test_search_literature_returns_pmid_cited_abstracts(literature_index) -> None:
+    search = tools_by_name(literature_index)["search_literature"]
+    out = search("statins dementia study 10 effect")
+    lines = out.splitlines()
+    assert 1 <= len(lines) <= 3 and all(line.startswith("[PMID:") for line in lines)
+    assert len({line.split("]")[0] for line in lines}) == len(lines)  # one line per abstract
+    assert "[PMID:1000010]" in out
+    assert "needs a query" in search("   ")
+
+
+def test_search_guides_and_check_safety(literature_index, guides_index) -> None:
+    tools = tools_by_name(literature_index, guides_index)
+    assert tools["search_guides"]("association causation confounders").startswith("[")
+    assert tools["check_safety"]("I want to kill myself").startswith("EMERGENCY (suicide)")
+    assert "do not give a dose" in tools["check_safety"]("how many mg of lorazepam should I take")
+    assert tools["check_safety"]("Do statins prevent dementia?").startswith("No emergency")
+
+
+def agent_for(backend, literature_index, guides_index=None) -> MedicalAgent:
+    spec = replace(SPEC, tools=lambda: make_tools(literature_index, guides_index))
+    return MedicalAgent.from_domain(backend, spec, adapter=None)
+
+
+def test_answer_cites_a_retrieved_pmid_and_gets_the_disclaimer(literature_index) -> None:
+    backend = ScriptedBackend([
+        " I will search the literature.\nAction: search_literature[statins dementia study 10]",
+        " [PMID:1000010] answers it.\nFinal Answer: Yes. The statin group differed [PMID:1000010]",
+    ])
+    out = agent_for(backend, literature_index).run("Do statins reduce dementia risk?")
+    assert out.outcome == "answer" and "1000010" in out.retrieved
+    assert out.answer.startswith("Yes. The statin group differed [PMID:1000010]")
+    assert safety.UNSOURCED not in out.answer and out.answer.endswith(safety.DISCLAIMER)
+    assert "search_literature" in backend.calls[0].prompt and "check_safety" in backend.calls[0].prompt
+
+
+def test_invented_pmids_and_uncited_claims_are_marked(literature_index) -> None:
+    backend = ScriptedBackend([
+        " Search.\nAction: search_literature[aspirin stroke]",
+        " Done.\nFinal Answer: No. Aspirin doubles stroke risk [PMID:424242]. It also cures headaches.",
+    ])
+    out = agent_for(backend, literature_index).run("Does aspirin prevent stroke?")
+    assert "[PMID:424242: not retrieved, unverified]" in out.answer
+    assert out.answer.count(safety.UNSOURCED) == 3 and out.policy.unsourced == 3
+
+
+def test_an_answer_without_any_search_is_all_unsourced() -> None:
+    backend = ScriptedBackend([" I know this.\nFinal Answer: Yes, coffee is safe."])
+    out = MedicalAgent.from_domain(backend, replace(SPEC, tools=[]), adapter=None).run("Is coffee safe?")
+    assert out.answer.startswith(f"Yes, coffee is safe. {safety.UNSOURCED}") and out.retrieved == ()
+
+
+def test_emergency_and_prescription_dosing_never_reach_the_model(literature_index) -> None:
+    backend = ScriptedBackend([" should not be called\nFinal Answer: take 10 mg"])
+    agent = agent_for(backend, literature_index)
+    emergency = agent.run("My husband is having a seizure and won't wake up")
+    dosing = agent.run("What's the max dose of oxycodone I can take?")
+    assert emergency.outcome == "emergency" and "911" in emergency.answer and emergency.result is None
+    assert dosing.outcome == "dosing_refused" and "oxycodone" in dosing.answer
+    assert backend.calls == []
+
+
+def test_dosing_instructions_in_an_answer_are_removed(literature_index) -> None:
+    backend = ScriptedBackend([
+        " Search.\nAction: search_literature[exercise depression]",
+        " Done.\nFinal Answer: Maybe [PMID:1000004]. You should take 50 mg of sertraline daily.",
+    ])
+    out = agent_for(backend, literature_index).run("Does exercise help depression?")
+    assert "50 mg" not in out.answer and safety.REDACTED in out.answer and out.policy.redacted == 1
+
+
+def test_retrieved_sources_read_only_search_observations(literature_index) -> None:
+    backend = ScriptedBackend([
+        " Check.\nAction: check_safety[Does yoga help asthma? see PMID:55555]",
+        " Search.\nAction: search_literature[yoga asthma]",
+        " Done.\nFinal Answer: Maybe [PMID:1000009].",
+    ])
+    out = agent_for(backend, literature_index).run("Does yoga help asthma?")
+    assert out.result is not None and "55555" not in retrieved_sources(out.result)
+    assert "1000009" in out.retrieved
