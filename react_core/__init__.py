@@ -6,6 +6,7 @@ Public API: import from ``react_core``, never from a private module path.
 from react_core.adapters.policy import FusionPolicy
 from react_core.adapters.spec import AdapterSpec
 from react_core.agent import Agent, AgentConfig, AgentResult, Rewrite, Step, Tool, tool
+from react_core.atomic import write_bytes_atomic
 from react_core.domain import DomainSpec, EvalTask
 from react_core.hookspecs import hookimpl
 from react_core.models.sources import cache_dir
@@ -50,4 +51,5 @@ __all__ = [
     "new_registry",
     "score_continuations",
     "tool",
+    "write_bytes_atomic",
 ]

@@ -1,8 +1,6 @@
-"""Shared fixtures: tiny random models and an isolated cache; installed plugins stay out."""
+"""Shared fixtures: an isolated environment; the tiny models come from react_core.pytest_plugin."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 
@@ -16,18 +14,4 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.Temp
         monkeypatch.delenv(var, raising=False)
 
 
-@pytest.fixture(scope="session")
-def tiny_lm_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A tiny random Gemma 3 model directory (built once per test session)."""
-    from react_core.testing import tiny_causal_lm
-
-    return tiny_causal_lm(tmp_path_factory.mktemp("tiny-lm"))
-
-
-@pytest.fixture(scope="session")
-def tiny_lm(tiny_lm_path: Path):
-    """``(model, tokenizer)`` of the tiny model, in eval mode on CPU, fp32."""
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-
-    model = AutoModelForCausalLM.from_pretrained(tiny_lm_path).eval()
-    return model, AutoTokenizer.from_pretrained(tiny_lm_path)
+# tiny_lm_path and tiny_lm come from react_core.pytest_plugin (the pytest11 entry point).

@@ -1,7 +1,8 @@
 """Read every results file of a directory and sort them into what the report shows.
 
 File names carry the meaning (see ``react eval --output`` and docs/benchmarks.md):
-``eval_<domain>_<base|adapter|fused>_<split>.json``, ``sweep_<domain>_alpha<A>.json``,
+``eval_<domain>_<base|adapter|fused>_<split>[_<part>].json`` (parts of one setting add up),
+``sweep_<domain>_alpha<A>.json``,
 ``baselines_<domain>.json``, ``cross_domain.json``, ``training_throughput.json``,
 ``serving_throughput.json``; anything else is kept under its name.
 """
@@ -15,7 +16,8 @@ from typing import Any
 
 from react_core.results import read_result
 
-_EVAL = re.compile(r"^eval_(?P<domain>[a-z][a-z0-9_]*?)_(?P<setting>base|adapter|fused)_(?P<split>test|validation)$")
+_EVAL = re.compile(r"^eval_(?P<domain>[a-z][a-z0-9_]*?)_(?P<setting>base|adapter|fused)_(?P<split>test|validation)"
+                   r"(?:_(?P<part>[a-z0-9_]+))?$")
 _SWEEP = re.compile(r"^sweep_(?P<domain>[a-z][a-z0-9_]*?)_alpha(?P<alpha>[0-9.]+)$")
 
 
@@ -58,8 +60,8 @@ class ResultSet:
 
     def _add(self, stem: str, data: dict[str, Any], path: Path) -> None:
         if m := _EVAL.match(stem):
-            if m["split"] == "test":
-                self.evals.setdefault(m["domain"], {})[m["setting"]] = self._tasks(data, path)
+            if m["split"] == "test":  # several files of one setting (``..._test_<part>.json``) add up
+                self.evals.setdefault(m["domain"], {}).setdefault(m["setting"], {}).update(self._tasks(data, path))
             else:
                 self.named[stem] = data
         elif m := _SWEEP.match(stem):

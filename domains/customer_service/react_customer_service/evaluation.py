@@ -4,6 +4,11 @@
   ``test``: test.csv). A prediction counts when its first line is exactly the label.
 - ``out_of_scope``: refusal rate on out-of-scope queries written for this project: the share
   the model labels ``out_of_scope`` instead of making up an intent.
+- ``intent_ranked`` / ``out_of_scope_ranked``: the same queries, answered by ranking instead of
+  generation: a MiniLM + logistic-regression classifier (``candidates.py``) proposes the
+  ``TOP_K`` most likely intents and each candidate's score is the classifier's
+  log-probability plus ``ADAPTER_WEIGHT`` times the model's log-likelihood of writing the label
+  (``benchmarks/customer_service_ranked.py`` chose the weight on the validation split).
 """
 
 from __future__ import annotations
@@ -11,11 +16,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from react_core import EvalTask
+from react_core import EvalTask, score_continuations
 
 from react_customer_service.intents import OUT_OF_SCOPE, intent_prompt, oos_queries, parse_intent, read_split
 
 MAX_NEW_TOKENS = 17  # the longest label is 16 Gemma 3 tokens, plus the end-of-sequence token
+TOP_K = 5  # candidates the classifier proposes (its top-5 holds the right intent ~99 % of the time)
+ADAPTER_WEIGHT = 1.0  # chosen on the validation split: benchmarks/customer_service_ranked.py
 
 
 def load_intent(data_dir: Path, split: str, limit: int | None) -> list[dict[str, Any]]:
@@ -24,12 +31,48 @@ def load_intent(data_dir: Path, split: str, limit: int | None) -> list[dict[str,
         # a seeded, evenly spread subset so that --limit keeps every intent (rows are sorted by intent)
         step = max(1, len(rows) // limit)
         rows = rows[::step][:limit]
-    return [{"prompt": intent_prompt(text), "reference": label, "text": text} for text, label in rows]
+    return [{"prompt": intent_prompt(text), "reference": label, "text": text, "data_dir": str(data_dir)}
+            for text, label in rows]
 
 
 def load_out_of_scope(data_dir: Path, split: str, limit: int | None) -> list[dict[str, Any]]:
     queries = oos_queries(split)[:limit]
-    return [{"prompt": intent_prompt(q), "reference": OUT_OF_SCOPE, "text": q} for q in queries]
+    return [{"prompt": intent_prompt(q), "reference": OUT_OF_SCOPE, "text": q, "data_dir": str(data_dir)}
+            for q in queries]
+
+
+def ranked_components(model: Any, tokenizer: Any, examples: list[dict[str, Any]], batch_size: int,
+                      progress: Any = None, *, classifier: Any = None) -> tuple[list[list[tuple[str, float]]],
+                                                                                  list[list[float]]]:
+    """For each example: the classifier's top candidates ``(label, log-prob)`` and the model's
+    log-likelihood of writing each candidate label after the prompt."""
+    from react_customer_service.candidates import load_classifier
+
+    classifier = classifier or load_classifier(Path(examples[0]["data_dir"]))
+    candidates = classifier.top_k([e["text"] for e in examples], TOP_K)
+    likelihoods = score_continuations(model, tokenizer, [e["prompt"] for e in examples],
+                                      [[" " + label for label, _ in c] for c in candidates],
+                                      batch_size=batch_size, progress=progress)
+    return candidates, likelihoods
+
+
+def combine(candidates: list[list[tuple[str, float]]], likelihoods: list[list[float]], weight: float) -> list[str]:
+    """The best candidate by classifier log-prob + ``weight`` x model log-likelihood
+    (``weight=inf``: the model alone chooses among the candidates)."""
+    out = []
+    for cands, lls in zip(candidates, likelihoods):
+        if weight == float("inf"):
+            best = max(range(len(cands)), key=lambda j: lls[j])
+        else:
+            best = max(range(len(cands)), key=lambda j: cands[j][1] + weight * lls[j])
+        out.append(cands[best][0])
+    return out
+
+
+def predict_ranked(model: Any, tokenizer: Any, examples: list[dict[str, Any]], batch_size: int,
+                   progress: Any = None) -> list[str]:
+    candidates, likelihoods = ranked_components(model, tokenizer, examples, batch_size, progress)
+    return combine(candidates, likelihoods, ADAPTER_WEIGHT)
 
 
 def accuracy(predictions: list[str], examples: list[dict[str, Any]]) -> float:
@@ -42,6 +85,9 @@ def accuracy(predictions: list[str], examples: list[dict[str, Any]]) -> float:
 
 
 TASKS = (
+    EvalTask("intent_ranked", "accuracy", load_intent, accuracy, predict=predict_ranked,
+             published=(0.9366, "BERT-large, Casanueva et al. 2020")),
+    EvalTask("out_of_scope_ranked", "refusal_rate", load_out_of_scope, accuracy, predict=predict_ranked),
     EvalTask("intent", "accuracy", load_intent, accuracy, max_new_tokens=MAX_NEW_TOKENS,
              published=(0.9366, "BERT-large, Casanueva et al. 2020")),
     EvalTask("out_of_scope", "refusal_rate", load_out_of_scope, accuracy, max_new_tokens=MAX_NEW_TOKENS),

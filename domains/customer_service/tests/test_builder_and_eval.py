@@ -93,7 +93,8 @@ def test_react_train_and_eval_run_on_a_tiny_model(data_dir: Path, tiny_lm_path: 
     assert result.exit_code == 0, result.output
     assert json.loads((out / "react_adapter.json").read_text())["name"] == "customer_service"
     result = runner.invoke(app, ["eval", "customer_service", "--model", str(tiny_lm_path), "--data-dir",
-                                 str(data_dir), "--adapter", str(out), "--alpha", "0.5", "--limit", "3", "--json"])
+                                 str(data_dir), "--adapter", str(out), "--alpha", "0.5", "--limit", "3", "--json",
+                                 "--task", "intent", "--task", "out_of_scope"])
     assert result.exit_code == 0, result.output
     rows = {r["task"]: r for r in json.loads(result.stdout)}
     assert rows["intent"]["metric"] == "accuracy" and rows["intent"]["n"] == 3
