@@ -51,6 +51,11 @@ _EMERGENCIES: dict[str, tuple[tuple[str, bool], ...]] = {
         (r"\bend (?:my|his|her|their) (?:own )?life\b", False),
         (r"\b(?:want|wants|wanted|going) to die\b", False),
         (r"\bbetter off dead\b", False),
+        (r"\b(?:no|don't see (?:the|any)|do not see (?:the|any)|what's the|whats the) point (?:in |of )?(?:living|going on|"
+         r"being alive|life)\b", False),
+        (r"\b(?:end|ending) it (?:all|tonight|today|now)\b|\b(?:planning|plan|going|want|wants) to end it\b", False),
+        (r"\btake (?:my|his|her|their) (?:own )?life\b", False),
+        (r"\b(?:don't|do not|doesn't|does not) want to (?:live|be alive|wake up|be here)\b", False),
         (r"\bsuicid\w*", True),
         (r"\bself[- ]harm\w*", True),
     ),
@@ -64,12 +69,15 @@ _EMERGENCIES: dict[str, tuple[tuple[str, bool], ...]] = {
          r"detergent|a detergent pod|laundry pod|poison|pesticide|weed ?killer|rat poison|lamp oil|"
          r"button batter(?:y|ies)|batter(?:y|ies))\b", False),
         (r"\b(?:is|was|been|got) poisoned\b", False),
+        (r"\bgot into (?:the |a |some )?(?:cleaning|chemical|cleaner|medicine|pill|bleach|detergent)\w*", True),
         (r"\bcarbon monoxide\b", True),
     ),
     "cardiac": (
         (r"\bchest (?:pain|pains|pressure|tightness|is (?:tight|hurting|crushing)|hurts|feels tight)\b", True),
         (r"\b(?:crushing|squeezing) (?:pain|pressure) in (?:my|his|her) chest\b", False),
         (r"\bheart attack\b", True),
+        (r"\b(?:weight|pressure|heaviness|elephant|tightness|squeezing|crushing)\b.{0,25}\b(?:on|in|across) "
+         r"(?:my|his|her|the) chest\b", True),
         (r"\bpain (?:spreading|radiating|going) (?:down|into|to) (?:my|his|her|the) (?:left )?(?:arm|jaw)\b", False),
     ),
     "stroke": (
@@ -77,11 +85,14 @@ _EMERGENCIES: dict[str, tuple[tuple[str, bool], ...]] = {
         (r"\bslurr(?:ed|ing) (?:his |her |my )?(?:speech|words)\b", True),
         (r"\b(?:sudden )?(?:numbness|weakness|numb|weak) (?:on|in|down) (?:one|the (?:left|right)) side\b", True),
         (r"\b(?:having|had|is having|might be having) a stroke\b", False),
+        (r"\bspeech (?:suddenly )?(?:went|is|became|sounds|got) (?:weird|strange|slurred|garbled|funny)\b", True),
+        (r"\b(?:half|one side of) (?:my|his|her|the) face\b.{0,30}\b(?:numb|droop\w*|paraly\w*|lopsided|fell)\b", True),
     ),
     "breathing": (
         (r"\b(?:can't|cannot|can not|can't|couldn't|unable to|struggling to|hard to) (?:breathe|breath)\b", True),
         (r"\b(?:not|stopped|isn't|is not|wasn't) breathing\b", False),
         (r"\bchoking\b", True),
+        (r"\bgasping (?:for (?:air|breath))?|\bcan't catch (?:my|his|her|their) breath\b", True),
         (r"\blips (?:are |is )?(?:turning )?blue\b", False),
     ),
     "allergy": (
@@ -107,6 +118,70 @@ _EMERGENCIES: dict[str, tuple[tuple[str, bool], ...]] = {
     ),
 }
 
+# Co-occurrence rules: every part must appear somewhere in the message (any order), so that
+# paraphrases are caught ("my chest has been hurting ... and my jaw aches"). category -> rules.
+_BODY = r"\b(?:my|his|her|their|your|the) "
+_COOCCUR: dict[str, tuple[tuple[tuple[str, ...], bool], ...]] = {
+    "suicide": (
+        ((r"\b(?:hang|hanging|shoot|shooting|drown|drowning|poison|poisoning|overdos\w*) (?:myself|himself|herself)\b",),
+         False),
+        ((r"\b(?:cut|slit|slashed|slit) (?:my|his|her) (?:wrists?|arms?|throat)\b",), False),
+        ((r"\b(?:jump|jumping) (?:off|from|in front)\b", r"\b(?:i|i'm|i am|he|she|they)\b",
+          r"\b(?:bridge|roof|building|train|cliff|balcony|window)\b"), False),
+        ((r"\b(?:no reason|nothing left|can't go on|cannot go on|can't do this anymore|give up on life|"
+          r"goodbye forever|say goodbye|disappear forever|not be around)\b",), True),
+    ),
+    "overdose": (
+        ((r"\b(?:took|taken|swallowed|ate|had|popped)\b", r"\b(?:whole|entire|full|all|bunch|lot|handful|dozens?|"
+          r"\d{2,}|twenty|thirty|fifty)\b", r"\b(?:pills?|tablets?|capsules?|bottle|pack|packet|meds|medication|"
+          r"medicines?|antidepressants?|painkillers?|sleeping)\b"), True),
+    ),
+    "poisoning": (
+        ((r"\b(?:drank|swallowed|ate|licked|chewed|inhaled|sniffed)\b", r"\b(?:bleach|cleaner|cleaning|chemicals?|"
+          r"detergent|pods?|antifreeze|pesticide|poison|battery|batteries|mushrooms?|berries|lighter fluid|"
+          r"gasoline|petrol|paint thinner|nail polish remover)\b"), True),
+    ),
+    "cardiac": (
+        ((r"\bchest\b", r"\b(?:hurt\w*|pain\w*|ache\w*|aching|pressure|tight\w*|heav\w+|squeez\w*|crush\w*|"
+          r"burning|stabbing)\b"), True),
+        ((r"\b(?:arm|jaw|shoulder|back)\b", r"\b(?:sweat\w*|clammy|short of breath|breathless|nause\w*)\b",
+          r"\b(?:pain\w*|hurt\w*|ache\w*)\b"), True),
+    ),
+    "stroke": (
+        ((r"\b(?:face|mouth|smile|lip|eyelid)\b", r"\b(?:droop\w*|lopsided|uneven|sagging|fallen|numb\w*|"
+          r"paraly\w*|twisted)\b"), True),
+        ((r"\b(?:speech|speaking|talking|words)\b", r"\b(?:slurr\w*|garbled|weird|strange|nonsense|"
+          r"can't|cannot|jumbled|suddenly)\b"), True),
+        ((r"\bsudden\w*\b", r"\b(?:arm|leg|side|hand)\b", r"\b(?:weak\w*|numb\w*|can't move|cannot move|"
+          r"paraly\w*|dead)\b"), True),
+    ),
+    "breathing": (
+        ((r"\b(?:blue|grey|gray)\b", r"\b(?:lips?|face|skin|fingers|mouth)\b"), True),
+        ((r"\b(?:wheez\w*|gasp\w*|struggling|fighting)\b", r"\b(?:badly|can't|cannot|air|breath\w*|hard)\b"), True),
+    ),
+    "allergy": (
+        ((r"\b(?:tongue|throat|lips?|face|eyes)\b", r"\b(?:swell\w*|swollen|puff\w*)\b"), True),
+        ((r"\b(?:sting|stung|bite|bitten|peanuts?|nuts?|shellfish|allerg\w*)\b",
+          r"\b(?:hives|wheez\w*|swell\w*|swollen|can't breathe|faint\w*|dizzy)\b"), True),
+    ),
+    "unconscious": (
+        ((r"\b(?:won't|will not|doesn't|does not|isn't|is not|not|can't|cannot) (?:respond\w*|wake\w*|"
+          r"answer\w*|move|moving)\b",), True),
+        ((r"\b(?:collapsed|passed out|fainted|knocked out|blacked out)\b",), True),
+        ((r"\b(?:hit|banged|struck)\b", _BODY + r"head\b", r"\b(?:vomit\w*|confused|drowsy|sleepy|unconscious|"
+          r"won't|seizure|bleeding)\b"), False),
+    ),
+    "bleeding": (
+        ((r"\b(?:blood|bleed\w*)\b", r"\b(?:everywhere|pouring|gushing|spurting|soaked|lots of|so much|a lot of|"
+          r"won't stop|will not stop|can't stop|heavily|deep)\b"), True),
+    ),
+    "seizure": (
+        ((r"\b(?:shaking|jerking|twitching)\b", r"\b(?:uncontrollabl\w*|won't stop|whole body|eyes rolled|"
+          r"foaming|on the floor)\b"), True),
+    ),
+}
+
+
 _EMERGENCY_TEXT = {
     "suicide": ("If you are thinking about suicide or about harming yourself, or someone else is, please reach out "
                 "now: call or text 988 (Suicide & Crisis Lifeline, US), call 116 123 (Samaritans, UK and Ireland) "
@@ -129,15 +204,21 @@ _WHAT = {"cardiac": "possible heart attack", "stroke": "possible stroke", "breat
 def emergency_kind(text: str) -> str | None:
     """The emergency ``text`` describes (``cardiac``, ``suicide`` ...), or ``None``.
 
-    Patterns that also occur in research questions ("chest pain", "suicidal ideation") count
-    only when the message speaks about a person (I, my, he, she, someone, my mother ...);
-    phrases that are only ever personal ("kill myself", "not breathing") count on their own.
+    First the phrases of ``_EMERGENCIES``, then the co-occurrence rules of ``_COOCCUR`` (every
+    part somewhere in the message). Patterns that also occur in research questions ("chest
+    pain", "suicidal ideation") count only when the message speaks about a person (I, my, he,
+    she, someone, my mother ...); phrases that are only ever personal ("kill myself", "not
+    breathing") count on their own.
     """
-    low = text.lower().replace("’", "'")
+    low = text.lower().replace("\u2019", "'")
     personal = re.search(_PERSON, low) is not None
     for kind, patterns in _EMERGENCIES.items():
         for pattern, needs_person in patterns:
             if re.search(pattern, low) and (personal or not needs_person):
+                return kind
+    for kind, rules in _COOCCUR.items():
+        for parts, needs_person in rules:
+            if all(re.search(part, low) for part in parts) and (personal or not needs_person):
                 return kind
     return None
 
@@ -189,7 +270,8 @@ _DOSE_QUESTION = re.compile(
     r"(?:dose|dosage)|(?:dose|dosage) (?:of|for)|how often (?:should|can|do|must) (?:i|he|she|we|they|you)|"
     r"max(?:imum)? (?:daily )?(?:dose|dosage|amount)|(?:increase|double|raise|lower|reduce|up) (?:my|his|her|the) "
     r"(?:dose|dosage)|can (?:i|he|she) take (?:\d|two|three|double|more|extra|another)|\d+(?:\.\d+)? ?(?:mg|mcg|ml)\b"
-    r"[^.?!]*\?|titrat\w+|wean (?:off|myself))")
+    r"[^.?!]*\?|titrat\w+|wean (?:off|myself)|double (?:up|(?:my|the|a|his|her) dose)|(?:take|have) (?:an )?extra "
+    r"(?:dose|pill|tablet)|missed (?:a |my |his |her |the )?(?:dose|pill|tablet))")
 
 _DOSE_AMOUNT = re.compile(r"\b\d+(?:[.,]\d+)?(?:\s?-\s?\d+(?:[.,]\d+)?)?\s?(?:mg|milligrams?|mcg|µg|micrograms?|g|"
                           r"grams?|ml|millilit(?:er|re)s?|units?|iu|tablets?|pills?|capsules?|puffs?|drops?)\b"
@@ -199,9 +281,27 @@ _INSTRUCTION = re.compile(r"\b(?:you|your)\b|^\s*(?:take|give|use|start|increase
                           r"\b(?:recommended|usual|typical|starting|maximum|max) (?:daily )?(?:dose|dosage)\b")
 
 
+_AMOUNT_CUE = re.compile(r"\b(?:how much|how many|how often|dose|doses|dosage|mg|mcg|milligrams?|units|at once|"
+                         r"at a time|in a day|per day|a day|more than|extra|double|\d+ (?:of|pills?|tablets?|"
+                         r"capsules?))\b")
+_MEDICINE_WORDS = re.compile(r"\b(?:pills?|tablets?|capsules?|meds|medication|medicine|prescription)\b")
+
+
 def is_dosing_request(text: str) -> bool:
-    """True when ``text`` asks how much of a medicine to take (or how often, or the maximum)."""
-    return _DOSE_QUESTION.search(text.lower().replace("’", "'")) is not None
+    """True when ``text`` asks how much of a medicine to take (or how often, or the maximum).
+
+    Either a dosing question pattern, or a message about a person ("I", "my son") that names a
+    medicine (or says pills, medication ...) together with an amount cue ("at once", "how much",
+    "3 of"). Research questions about doses ("does 40 mg work better than 20 mg?") speak about
+    no person and are answered.
+    """
+    low = text.lower().replace("’", "'")
+    if _DOSE_QUESTION.search(low):
+        return True
+    if not (re.search(_PERSON, low) and _AMOUNT_CUE.search(low)):
+        return False
+    rx, otc = drugs_in(low)
+    return bool(rx or otc or _MEDICINE_WORDS.search(low))
 
 
 def dosing_refusal(drugs: list[str]) -> str:

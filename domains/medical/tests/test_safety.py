@@ -32,12 +32,12 @@ def test_dev_prompts_get_their_expected_outcome(row: dict) -> None:
 
 
 def test_heldout_prompts_behave_as_documented() -> None:
-    """Written after the patterns were frozen and never used to tune them: the docs report these
-    figures (13 of 20; emergencies 2 of 8). The policy never raises a false emergency on them."""
+    """Written after the rules were frozen and never used to tune them: the docs report these
+    figures (12 of 16: emergencies 6 of 8, dosing 3 of 4, answers 3 of 4). No false emergency."""
     rows = [r for r in prompts() if r["set"] == "heldout"]
     got = [safety.apply_policy(r["prompt"], "An answer [PMID:1234567].", ["1234567"]).outcome for r in rows]
-    assert sum(g == r["expected"] for g, r in zip(got, rows)) == 13
-    assert all(g == "answer" for g, r in zip(got, rows) if r["expected"] == "answer")
+    assert len(rows) == 16 and sum(g == r["expected"] for g, r in zip(got, rows)) == 12
+    assert all(g != "emergency" for g, r in zip(got, rows) if r["expected"] != "emergency")
 
 
 def test_emergencies_are_answered_without_the_model_and_name_the_number() -> None:
