@@ -1,0 +1,25 @@
+"""The real shipped adapter on the real base model and PubMedQA (slow: a minute on two CPU cores)."""
+
+from __future__ import annotations
+
+import pytest
+
+from react_medical.spec import SPEC
+
+
+@pytest.mark.slow
+def test_shipped_adapter_answers_validation_questions() -> None:
+    from react_core.models.loading import load_causal_lm
+    from react_core.paths import DataDirError, data_dir
+    from react_core.training.evaluate import evaluate_domain
+
+    try:
+        root = data_dir()
+    except DataDirError:
+        pytest.skip("PubMedQA not available (set REACT_DATA_DIR)")
+    assert SPEC.adapter_path is not None, "the package ships no adapter"
+    loaded = load_causal_lm("gemma-3-270m")
+    result, = evaluate_domain(SPEC, loaded, root, adapter_dir=SPEC.adapter_path, alpha=SPEC.fusion.alpha,
+                              split="validation", limit=40, batch_size=16, tasks=["pubmedqa"])
+    assert result.n == 40 and set(result.metrics) == {"accuracy", "macro_f1"}
+    assert result.value >= MIN_ACCURACY
