@@ -14,7 +14,8 @@ from react_core.hookspecs import hookimpl
 def report(
     ctx: typer.Context,
     results: Annotated[Path, typer.Option(help="results directory")] = Path("benchmarks/results"),
-    doc: Annotated[list[Path] | None, typer.Option(help="markdown files with report blocks (repeatable)")] = None,
+    doc: Annotated[list[Path] | None, typer.Option(help="markdown files with report blocks (repeatable; default: "
+                                                         "docs/benchmarks.md, README.md and docs/domains/*.md with blocks)")] = None,
     plots: Annotated[Path, typer.Option(help="where the PNG plots go")] = Path("docs/plots"),
     check: Annotated[bool, typer.Option(help="write nothing; exit 1 if a document is out of date")] = False,
 ) -> None:
@@ -27,7 +28,8 @@ def report(
     from react_core.report.render import Context, render_file
 
     console = Console(stderr=True, soft_wrap=True, highlight=False)
-    docs = doc or [Path("docs/benchmarks.md"), Path("README.md")]
+    docs = doc or [Path("docs/benchmarks.md"), Path("README.md"),
+                   *(p for p in sorted(Path("docs/domains").glob("*.md")) if "<!-- react-report:" in p.read_text())]
     missing = [str(d) for d in docs if not d.is_file()]
     if missing:
         console.print(f"[red]error:[/] no such document: {', '.join(missing)} (run from the project root or pass --doc)")

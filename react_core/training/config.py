@@ -33,6 +33,9 @@ class TrainConfig:
     device: str | None = field(default=None, metadata={"help": "cpu/cuda (default: automatic)"})
     tensorboard: bool = field(default=False, metadata={"help": "write TensorBoard logs in the output directory"})
     limit: int | None = field(default=None, metadata={"help": "use only the first N training examples"})
+    init_adapter: str | None = field(default=None, metadata={
+        "help": "continue training this adapter directory (its manifest must name this base; its rank, "
+                "alpha and target modules are kept)"})
 
     @classmethod
     def from_yaml(cls, path: Path | None, overrides: dict[str, Any] | None = None) -> TrainConfig:

@@ -65,11 +65,27 @@ def make_trainer_class(label_logits_only: bool):
 
 
 def build_peft_model(model: Any, config: TrainConfig, *, adapter_name: str = "default") -> Any:
-    from peft import LoraConfig, get_peft_model
+    """A fresh LoRA adapter on ``model`` as ``config`` says, or ``config.init_adapter`` loaded trainable."""
+    from peft import LoraConfig, PeftModel, get_peft_model
+
+    if config.init_adapter:
+        return PeftModel.from_pretrained(model, str(config.init_adapter), adapter_name=adapter_name, is_trainable=True)
 
     lora = LoraConfig(r=config.rank, lora_alpha=config.lora_alpha, lora_dropout=config.lora_dropout,
                       target_modules=list(config.target_modules), task_type="CAUSAL_LM")
     return get_peft_model(model, lora, adapter_name=adapter_name)
+
+
+def _continue_from(config: TrainConfig, adapter_dir: Path, loaded: Any) -> TrainConfig:
+    """``config`` with the LoRA shape of the adapter it continues (after checking it fits this base)."""
+    import dataclasses
+
+    from react_core.adapters.manifest import check_base, read_manifest
+
+    manifest = read_manifest(adapter_dir)  # a clear error when it is not an adapter directory
+    check_base(manifest, loaded.fingerprint, base_name=loaded.resolved.name)
+    return dataclasses.replace(config, rank=manifest.rank, lora_alpha=manifest.alpha,
+                               target_modules=list(manifest.target_modules))
 
 
 def training_arguments(config: TrainConfig, out_dir: Path, *, has_eval: bool, use_cpu: bool) -> Any:
@@ -130,6 +146,8 @@ def train_adapter(config: TrainConfig, train: Sequence[Example], validation: Seq
                     dropped, config.max_length)
     if not train_rows:
         raise ValueError("no training example has trained tokens; check the data and max_length")
+    if config.init_adapter:
+        config = _continue_from(config, Path(config.init_adapter), loaded)
     peft_model = build_peft_model(model, config)
     args = training_arguments(config, work_dir, has_eval=bool(val_rows), use_cpu=loaded.device.device == "cpu")
     callbacks = []

@@ -95,3 +95,29 @@ def test_resume_continues_from_the_latest_checkpoint(tiny_lm_path: Path, tmp_pat
     assert result.resumed_from is not None and result.resumed_from.name == "checkpoint-2"
     assert result.metrics["steps"] == 4
     assert (tmp_path / "adapter.work" / "checkpoints" / "checkpoint-4").is_dir()
+
+
+def test_init_adapter_continues_an_adapter_and_keeps_its_shape(tiny_lm_path: Path, tmp_path: Path) -> None:
+    from safetensors.torch import load_file
+
+    from react_core.training.trainer import train_adapter
+
+    exs = [from_prompt_completion(f"Query: item {i}\nIntent:", f" label_{i % 3}") for i in range(16)]
+    first = tmp_path / "first"
+    train_adapter(TrainConfig(base_model=str(tiny_lm_path), max_steps=2, batch_size=4, eval_steps=0, dtype="fp32",
+                              rank=4, learning_rate=1e-2), exs, [], name="a", out_dir=first)
+    more = tmp_path / "more"
+    # rank 16 is asked for, but continuing keeps the adapter's own rank 4
+    train_adapter(TrainConfig(base_model=str(tiny_lm_path), max_steps=2, batch_size=4, eval_steps=0, dtype="fp32",
+                              rank=16, learning_rate=1e-2, init_adapter=str(first)), exs, [], name="a", out_dir=more)
+    assert read_manifest(more).rank == 4
+    before, after = load_file(first / "adapter_model.safetensors"), load_file(more / "adapter_model.safetensors")
+    assert before.keys() == after.keys()
+    assert any(not torch.equal(before[k], after[k]) for k in before), "the continued adapter did not train"
+    # an adapter made for another base is refused before any training
+    manifest = json.loads((first / "react_adapter.json").read_text())
+    manifest["base_fingerprint"] = "gguf-sha256:0000"
+    (first / "react_adapter.json").write_text(json.dumps(manifest))
+    with pytest.raises(AdapterError, match="retrain it"):
+        train_adapter(TrainConfig(base_model=str(tiny_lm_path), max_steps=1, batch_size=4, eval_steps=0,
+                                  dtype="fp32", init_adapter=str(first)), exs, [], name="a", out_dir=tmp_path / "x")
