@@ -30,7 +30,7 @@ from react_finance.formats import (
     sentiment_prompt,
 )
 
-NER_MAX_NEW_TOKENS = 64  # the longest eng.testa answer is 81 tokens; 99 % are under 60
+NER_MAX_NEW_TOKENS = 64  # answers (+ end token) in tokens: 99 % of eng.testb under 42; 12 of 3,453 over 64 (cut)
 
 
 def _sentiment_loader(read: Callable[[Path, str], list[tuple[str, str]]]):
