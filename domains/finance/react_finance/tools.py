@@ -23,20 +23,22 @@ def _clean(text: Any) -> str:
     return " ".join(str(text).split())[:MAX_CHARS]
 
 
+def _source(analyzer: Analyzer) -> str:
+    return SOURCES.get(analyzer.name, analyzer.name)
+
+
 def sentiment_text(analyzer: Analyzer, text: str) -> str:
     text = _clean(text)
     if not text:
         return "Give the news text to score, e.g. sentiment[Northwind Metals cuts output guidance]."
-    label = analyzer.sentiments([text])[0]
-    return f"{label} ({SOURCES.get(analyzer.name, analyzer.name)})"
+    return f"{analyzer.sentiments([text])[0]} ({_source(analyzer)})"
 
 
 def entities_text(analyzer: Analyzer, text: str) -> str:
     text = _clean(text)
     if not text:
         return "Give the news text to read, e.g. entities[Reuters reported that Nokia opened a plant in Oulu]."
-    found = analyzer.entities([text])[0]
-    return f"{format_entities(found)} ({SOURCES.get(analyzer.name, analyzer.name)})"
+    return f"{format_entities(analyzer.entities([text])[0])} ({_source(analyzer)})"
 
 
 def analysis_tools(analyzer: Analyzer | None = None) -> list[Tool]:
