@@ -144,7 +144,7 @@ def make_tasks(embedder_factory: Callable[[], Any] | None = None, index_path: Pa
         EvalTask("pubmedqa_retrieved", "accuracy", load_pubmedqa_retrieved, score_retrieved,
                  predict=make_retrieved_predictor(embedder_factory, index_path)),
         EvalTask("medqa", "accuracy", mcq_loader("medqa"), score_letters, predict=predict_letter,
-                 published=(0.676, "Med-PaLM (540B), Singhal et al. 2023")),
+                 published=(0.676, "Flan-PaLM 540B, Singhal et al. 2023")),
         EvalTask("medmcqa", "accuracy", mcq_loader("medmcqa"), score_letters, predict=predict_letter),
     )
 

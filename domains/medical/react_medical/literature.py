@@ -20,6 +20,8 @@ from react_medical.pubmedqa import FILES, Item, all_items, dataset_dir
 INDEX_NAME = "medical_literature"
 PREFIX = "PMID:"
 SNIPPET_CHARS = 600
+# abstracts average 1,306 characters: most become two overlapping chunks (1,735 for the 1,000)
+CHUNKING = {"max_chars": 1200, "overlap": 150, "markdown": True}
 
 
 def doc_id(pmid: str) -> str:
@@ -53,11 +55,11 @@ def build(items: Sequence[Item], embedder: Any) -> Any:
     from react_core.retrieval import ChunkingOptions
 
     return KnowledgeIndex.from_documents(documents(items), embedder, domain="medical",
-                                         chunking=ChunkingOptions(max_chars=4000, overlap=0))
+                                         chunking=ChunkingOptions(**CHUNKING))
 
 
 def load_or_build(data_dir: Path, *, embedder: Any = None, path: Path | None = None, rebuild: bool = False) -> Any:
-    """The saved index when it is current (same data files, same embedder), else built and saved."""
+    """The saved index when it is current (same data files, embedder and chunking), else built and saved."""
     from react_core import KnowledgeIndex
     from react_core.retrieval import IndexLoadError, default_index_dir, load_embedder, read_manifest
 
@@ -70,7 +72,8 @@ def load_or_build(data_dir: Path, *, embedder: Any = None, path: Path | None = N
         except IndexLoadError:
             manifest = None
         if (manifest is not None and manifest.get("sources_hash") == wanted
-                and manifest["embedder"]["fingerprint"] == embedder.fingerprint):
+                and manifest["embedder"]["fingerprint"] == embedder.fingerprint
+                and manifest.get("chunking") == CHUNKING):
             return KnowledgeIndex.load(path, embedder)
     index = build(all_items(data_dir), embedder)
     index.save(path, sources=[str(dataset_dir(data_dir))], sources_hash=wanted)

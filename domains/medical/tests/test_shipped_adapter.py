@@ -6,7 +6,7 @@ import pytest
 
 from react_medical.spec import SPEC
 
-MIN_ACCURACY = 0.5  # the majority class ("yes") is 55 % of the validation split
+MIN_ACCURACY = 0.5  # measured 0.55 (the majority class, "yes", is 55 % of the 100 validation questions)
 
 
 @pytest.mark.slow
@@ -22,6 +22,6 @@ def test_shipped_adapter_answers_validation_questions() -> None:
     assert SPEC.adapter_path is not None, "the package ships no adapter"
     loaded = load_causal_lm("gemma-3-270m")
     result, = evaluate_domain(SPEC, loaded, root, adapter_dir=SPEC.adapter_path, alpha=SPEC.fusion.alpha,
-                              split="validation", limit=40, batch_size=16, tasks=["pubmedqa"])
-    assert result.n == 40 and set(result.metrics) == {"accuracy", "macro_f1"}
+                              split="validation", limit=None, batch_size=16, tasks=["pubmedqa"])
+    assert result.n == 100 and set(result.metrics) == {"accuracy", "macro_f1"}
     assert result.value >= MIN_ACCURACY
