@@ -95,3 +95,19 @@ def test_retrieved_sources_read_only_search_observations(literature_index) -> No
     out = agent_for(backend, literature_index).run("Does yoga help asthma?")
     assert out.result is not None and "55555" not in retrieved_sources(out.result)
     assert "1000009" in out.retrieved
+
+
+def test_literature_index_is_cached_and_rebuilt_when_its_inputs_change(data_dir, tmp_path, monkeypatch) -> None:
+    from react_core.retrieval import HashingEmbedder, read_manifest
+
+    from react_medical import literature
+
+    path = tmp_path / "index"
+    first = literature.load_or_build(data_dir, embedder=HashingEmbedder(64), path=path)
+    created = read_manifest(path)["created"]
+    assert len(first.documents()) == 52 and first.manifest is None  # built, not loaded
+    again = literature.load_or_build(data_dir, embedder=HashingEmbedder(64), path=path)
+    assert again.manifest is not None and again.manifest["created"] == created  # loaded from disk
+    monkeypatch.setattr(literature, "CHUNKING", {"max_chars": 300, "overlap": 0, "markdown": True})
+    rebuilt = literature.load_or_build(data_dir, embedder=HashingEmbedder(64), path=path)
+    assert rebuilt.manifest is None and read_manifest(path)["chunking"]["max_chars"] == 300
