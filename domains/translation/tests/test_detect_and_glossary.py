@@ -99,3 +99,18 @@ def test_enforce_keeps_met_terms_and_repairs_copied_or_default_words() -> None:
     assert enforce("Ein Velo.", [velo]).met == (velo,)
     bonnet = GlossaryEntry("hat", "bonnet", "en", "fr")
     assert enforce("Chapeau rouge. Un chapeau.", [bonnet]).text == "Bonnet rouge. Un chapeau."
+
+
+def test_the_shipped_term_set_parses_and_every_sentence_has_a_term(tmp_path: Path) -> None:
+    from react_translation.terms import term_accuracy, term_glossary, term_sentences
+
+    glossary, rows = term_glossary(), term_sentences()
+    assert len(rows) == 52 and {(s, t) for _, s, t in rows} == {("en", "de"), ("en", "fr"), ("de", "en")}
+    assert all(glossary.find(text, s, t) for text, s, t in rows)
+    scores = term_accuracy(["Ein Mann fährt Velo die belebte Straße entlang."] + [""] * 51, rows, glossary)
+    assert scores["terms"] == 89 and scores["term_accuracy"] == 1 / 89
+    assert scores["per_pair"]["en-de"]["terms"] == 52
+    bad = tmp_path / "s.tsv"
+    bad.write_text("sentence\tpair\nA dog.\ten-de\nA cat.\tenglish\n", encoding="utf-8")
+    with pytest.raises(GlossaryError, match=r"s\.tsv:3: expected 'sentence<TAB>pair'"):
+        term_sentences(bad)

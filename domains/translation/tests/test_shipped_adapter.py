@@ -30,9 +30,12 @@ def test_shipped_adapter_translates_and_follows_the_glossary() -> None:
     with model.disable_adapter():
         base = task.score(task.predict(model, tokenizer, examples, 20, None), examples)
     assert scores["bleu"] >= 10.0 and scores["bleu"] > base["bleu"] + 5.0, (scores, base)
-    # the glossary: terms in the prompt plus the after-generation repair
-    rows = [r for r in term_sentences() if r[1:] == ("en", "de")][:16]
+    # the glossary: terms in the prompt plus the after-generation repair, against no glossary
+    rows = [r for r in term_sentences() if r[1:] == ("en", "de")]
     glossary = term_glossary()
-    texts = [t.text for t in translate_batch(model, tokenizer, [r[0] for r in rows], "en", "de",
-                                             glossary=glossary, batch_size=16)]
-    assert term_accuracy(texts, rows, glossary)["term_accuracy"] >= 0.8
+    sentences = [r[0] for r in rows]
+    plain = [t.text for t in translate_batch(model, tokenizer, sentences, "en", "de", batch_size=16)]
+    guided = [t.text for t in translate_batch(model, tokenizer, sentences, "en", "de", glossary=glossary,
+                                              batch_size=16)]
+    without, with_ = (term_accuracy(x, rows, glossary)["term_accuracy"] for x in (plain, guided))
+    assert with_ >= 0.75 and with_ >= without + 0.25, (with_, without)

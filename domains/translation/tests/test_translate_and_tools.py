@@ -135,3 +135,13 @@ def test_cross_domain_german_question_answered_in_german() -> None:
     assert backend.calls[0].prompt == "Translate German to English.\nGerman: Wo ist meine neue Karte?\nEnglish:"
     assert "Where is my new card?" in backend.calls[1].prompt
     assert backend.calls[2].prompt.endswith("English: Your card was posted on Monday.\nGerman:")
+
+
+def test_rewrites_put_glossary_terms_in_the_prompts() -> None:
+    glossary = parse_glossary("Karte\tcard\tde-en\ncard\tKarte\ten-de\n")
+    to_english, back = rewrites(adapter="tr", glossary=glossary)
+    assert to_english.adapter == "tr" and to_english.prompt("Wo ist meine Karte?", "Wo ist meine Karte?") == (
+        "Translate German to English.\nTerms: Karte = card\nGerman: Wo ist meine Karte?\nEnglish:")
+    assert back.prompt("Wo ist meine Karte?", "Your card was posted.").startswith(
+        "Translate English to German.\nTerms: card = Karte\n")
+    assert to_english.prompt("Where is my card?", "Where is my card?") is None
