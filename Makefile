@@ -12,7 +12,7 @@ setup:
 
 run: setup
 	$(REACT) doctor
-	$(REACT) generate "The three most useful things a bank's support assistant can do are" --max-new-tokens 48
+	$(REACT) chat --domain customer_service "My new card CARD-2001 has not arrived yet. Where is it?"
 
 test: setup
 	./scripts/install_browser.sh

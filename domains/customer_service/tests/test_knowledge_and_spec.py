@@ -42,7 +42,7 @@ def test_spec_is_valid_and_complete() -> None:
     SPEC.validate()
     assert isinstance(SPEC, DomainSpec) and SPEC.name == "customer_service"
     assert SPEC.system_prompt and len(SPEC.few_shot) >= 3 and len(SPEC.example_queries) >= 5
-    assert [t.name for t in SPEC.eval_tasks] == ["intent_ranked", "out_of_scope_ranked", "intent", "out_of_scope"]
+    assert [t.name for t in SPEC.eval_tasks] == ["intent", "out_of_scope"]
     assert SPEC.build_training_data is not None and SPEC.knowledge_paths
 
 
