@@ -99,3 +99,14 @@ def test_react_train_and_eval_run_on_a_tiny_model(data_dir: Path, tiny_lm_path: 
     rows = {r["task"]: r for r in json.loads(result.stdout)}
     assert rows["intent"]["metric"] == "accuracy" and rows["intent"]["n"] == 3
     assert rows["out_of_scope"]["metric"] == "refusal_rate" and 0.0 <= rows["out_of_scope"]["value"] <= 1.0
+
+
+def test_continuation_mix_keeps_every_trajectory_and_is_seeded(data_dir: Path) -> None:
+    from react_customer_service.mix import continuation_mix
+
+    records = list(build_training_data(data_dir))
+    n_traj = sum("messages" in r for r in records)
+    mix = continuation_mix(data_dir, pairs=10, out_of_scope=5)
+    assert sum("messages" in r for r in mix) == n_traj and len(mix) == n_traj + 15
+    assert sum(r.get("completion", "").strip() == OUT_OF_SCOPE for r in mix) == 5
+    assert mix == continuation_mix(data_dir, pairs=10, out_of_scope=5)
