@@ -17,8 +17,8 @@ from react_core.retrieval import make_search_tool
 from react_core.routing import Router
 from react_core.runtime import Runtime
 from react_core.runtime import RuntimeConfig
-from react_core.training.evaluate import generate_batch
-from react_core.training.scoring import choose, score_continuations
+from react_core.training.evaluate import attach_adapter, generate_batch
+from react_core.training.scoring import choose, fast_output_layer, score_continuations
 
 __version__ = "0.1.0"
 
@@ -41,11 +41,14 @@ __all__ = [
     "Step",
     "Tool",
     "__version__",
+    "attach_adapter",
     "cache_dir",
     "choose",
     "data_dir",
+    "fast_output_layer",
     "generate_batch",
     "hookimpl",
+    "load_causal_lm",
     "load_plugins",
     "make_search_tool",
     "new_registry",
@@ -53,3 +56,12 @@ __all__ = [
     "tool",
     "write_bytes_atomic",
 ]
+
+
+def __getattr__(name: str):
+    # load_causal_lm pulls in torch; imported on first use so ``import react_core`` stays light
+    if name == "load_causal_lm":
+        from react_core.models.loading import load_causal_lm
+
+        return load_causal_lm
+    raise AttributeError(f"module 'react_core' has no attribute {name!r}")
