@@ -19,12 +19,10 @@ def load_translator(model: str = "gemma-3-270m", adapter: str | Path | None = "s
 
     ``adapter`` is ``"shipped"`` (the package's adapter; the base alone if none is shipped),
     a PEFT directory with a ``react_adapter.json`` made for this base, or ``None`` / ``"none"``
-    for the base model. The core has no public loader for this yet, so it uses
-    ``react_core.models.loading.load_causal_lm`` and ``react_core.training.evaluate.attach_adapter``
-    (which checks that the adapter was trained on this base).
+    for the base model. Loads with ``react_core.load_causal_lm`` and attaches with
+    ``react_core.attach_adapter`` (which checks that the adapter was trained on this base).
     """
-    from react_core.models.loading import load_causal_lm
-    from react_core.training.evaluate import attach_adapter
+    from react_core import attach_adapter, load_causal_lm
 
     kwargs = {k: v for k, v in (("device", device), ("dtype", dtype)) if v is not None}
     loaded = load_causal_lm(model, **kwargs)

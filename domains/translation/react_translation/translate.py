@@ -8,10 +8,11 @@ length). ``translate_with(complete, ...)`` does the same over any completion fun
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from react_core import fast_output_layer
 
 from react_translation.detect import detect_language
 from react_translation.glossary import Glossary, GlossaryEntry, enforce
@@ -32,25 +33,6 @@ class Translation:
     terms: tuple[GlossaryEntry, ...] = ()
     repaired: tuple[GlossaryEntry, ...] = ()
     missing: tuple[GlossaryEntry, ...] = field(default=())
-
-
-@contextlib.contextmanager
-def _fast_output_layer(model: Any) -> Iterator[None]:
-    """Keep torch's fast CPU bf16 kernel for the (frozen, tied) output layer during generation.
-
-    A frozen weight with a non-contiguous input takes a ~500x slower path on CPU; a weight
-    that requires grad does not, and under ``inference_mode`` nothing is recorded. The same
-    trick as the core's evaluation (react_core.training.scoring.fast_output_layer, not public).
-    """
-    head = model.get_output_embeddings() if hasattr(model, "get_output_embeddings") else None
-    frozen = head is not None and not head.weight.requires_grad
-    if frozen:
-        head.weight.requires_grad_(True)
-    try:
-        yield
-    finally:
-        if frozen:
-            head.weight.requires_grad_(False)
 
 
 def stop_token_ids(tokenizer: Any) -> list[int]:
@@ -84,7 +66,7 @@ def generate_lines(model: Any, tokenizer: Any, prompts: Sequence[str], *, max_ne
     tokenizer.padding_side = "left"
     stops = stop_token_ids(tokenizer)
     try:
-        with _fast_output_layer(model):
+        with fast_output_layer(model):
             for start in range(0, len(order), batch_size):
                 rows = order[start:start + batch_size]
                 enc = tokenizer([prompts[i] for i in rows], return_tensors="pt", padding=True).to(model.device)
