@@ -5,7 +5,7 @@ Public API: import from ``react_core``, never from a private module path.
 
 from react_core.adapters.policy import FusionPolicy
 from react_core.adapters.spec import AdapterSpec
-from react_core.agent import Agent, AgentConfig, AgentResult, Rewrite, Step, Tool, tool
+from react_core.agent import Agent, AgentConfig, AgentResult, Guard, Rewrite, Step, Tool, tool
 from react_core.atomic import write_bytes_atomic
 from react_core.domain import DomainSpec, EvalTask
 from react_core.hookspecs import hookimpl
@@ -34,6 +34,7 @@ __all__ = [
     "PluginError",
     "PluginRecord",
     "Registry",
+    "Guard",
     "Rewrite",
     "Router",
     "Runtime",

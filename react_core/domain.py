@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from react_core.adapters.policy import FusionPolicy
+from react_core.agent.guard import Guard
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
@@ -47,7 +48,9 @@ class DomainSpec:
     """Everything the core needs to know about one domain.
 
     Only ``name`` and ``description`` are required; a domain with no adapter runs on the
-    base model, one with no knowledge sources has no search tool.
+    base model, one with no knowledge sources has no search tool. ``guards`` are the domain's
+    policy in code (``react_core.Guard``): every agent the core builds for the domain applies
+    them, and those marked ``everywhere`` apply to every other agent too.
     """
 
     name: str
@@ -62,6 +65,7 @@ class DomainSpec:
     build_training_data: Callable[[Path], Iterable[dict[str, Any]]] | None = None
     eval_tasks: Sequence[EvalTask] = ()
     version: str = "0"
+    guards: Sequence[Guard] = ()
 
     def validate(self) -> None:
         """Raise ``ValueError`` naming every problem with this spec."""
@@ -83,6 +87,9 @@ class DomainSpec:
                 problems.append(f"knowledge path {p} does not exist")
         if not (callable(self.tools) or isinstance(self.tools, (list, tuple))):
             problems.append("tools must be a list of tools or a callable returning one")
+        bad = [type(g).__name__ for g in self.guards if not isinstance(g, Guard)]
+        if isinstance(self.guards, (str, Guard)) or bad:
+            problems.append(f"guards must be a list of react_core.Guard objects (got {bad or type(self.guards).__name__})")
         names = [t.name for t in self.eval_tasks]
         if len(set(names)) != len(names):
             problems.append(f"eval task names repeat: {names}")

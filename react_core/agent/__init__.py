@@ -16,6 +16,7 @@ from react_core.agent.events import (
 )
 from react_core.agent.parser import ParsedStep, ParseError, parse_step
 from react_core.agent.prompt import PromptTemplates
+from react_core.agent.guard import Guard
 from react_core.agent.rewrite import Rewrite
 from react_core.agent.steps import STOP_REASONS, AgentResult, Step, Usage
 from react_core.agent.tools import Tool, ToolInputError, compose_tools, tool
@@ -33,6 +34,7 @@ __all__ = [
     "ParseError",
     "ParsedStep",
     "PromptTemplates",
+    "Guard",
     "Rewrite",
     "Step",
     "StepEvent",

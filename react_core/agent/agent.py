@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from react_core.agent.config import AgentConfig
 from react_core.agent.events import AgentEvent, FinalEvent
+from react_core.agent.guard import Guard, holds_answer
 from react_core.agent.loop import react_loop
 from react_core.agent.prompt import PromptBuilder, PromptTemplates
 from react_core.agent.rewrite import Rewrite
@@ -27,15 +28,16 @@ class Agent:
     ``None`` for the base model); nothing is set process-wide, so agents with different
     adapters can share one backend. ``query_rewrite`` and ``answer_rewrite`` are steps
     written with another adapter before and after the loop (``react_core.agent.rewrite``:
-    e.g. the translation adapter writes the answer in the customer's language). An agent holds no per-run state: one agent can serve
-    concurrent runs.
+    e.g. the translation adapter writes the answer in the customer's language). ``guards``
+    screen the question and review the answer in code (``react_core.agent.guard``). An agent
+    holds no per-run state: one agent can serve concurrent runs.
     """
 
     def __init__(self, backend: GenerationBackend, tools: Iterable[Any] = (), *,
                  config: AgentConfig | None = None, system_prompt: str | None = None,
                  few_shot: Sequence[str] = (), adapter: str | None = None, domain: str | None = None,
                  templates: PromptTemplates | None = None, query_rewrite: Rewrite | None = None,
-                 answer_rewrite: Rewrite | None = None) -> None:
+                 answer_rewrite: Rewrite | None = None, guards: Sequence[Guard] = ()) -> None:
         self.backend = backend
         self.tools: dict[str, Tool] = {}
         for t in compose_tools(tools):
@@ -47,21 +49,34 @@ class Agent:
         self.domain = domain
         self.query_rewrite = query_rewrite
         self.answer_rewrite = answer_rewrite
+        self.guards = tuple(guards)
+        for g in self.guards:
+            if not isinstance(g, Guard):
+                raise TypeError(f"guards must be Guard objects, got {type(g).__name__}")
         self.templates = templates or PromptTemplates.load()
         self.prompt = PromptBuilder.create(self.templates, list(self.tools.values()),
                                            system_prompt=system_prompt, few_shot=few_shot)
 
     @classmethod
     def from_domain(cls, backend: GenerationBackend, domain: DomainSpec, *, tools: Iterable[Any] = (),
-                    adapter: str | None = ..., **kwargs: Any) -> Agent:  # type: ignore[assignment]
-        """An agent for ``domain``: its system prompt, few-shot trajectories and tools, then ``tools``.
+                    adapter: str | None = ..., guards: Sequence[Guard] = (),  # type: ignore[assignment]
+                    **kwargs: Any) -> Agent:
+        """An agent for ``domain``: its system prompt, few-shot trajectories, tools and guards,
+        then ``tools`` and ``guards``.
 
         The adapter defaults to the domain's name when the domain ships one.
         """
         if adapter is ...:
             adapter = domain.name if domain.adapter_path is not None else None
         return cls(backend, compose_tools(domain.get_tools(), tools), system_prompt=domain.system_prompt or None,
-                   few_shot=domain.few_shot, adapter=adapter, domain=domain.name, **kwargs)
+                   few_shot=domain.few_shot, adapter=adapter, domain=domain.name,
+                   guards=(*domain.guards, *guards), **kwargs)
+
+    @property
+    def holds_answer(self) -> bool:
+        """Whether the final answer can differ from what the model wrote (a review or an answer
+        rewrite follows the loop): a streaming client must then wait for the final event."""
+        return self.answer_rewrite is not None or holds_answer(self.guards)
 
     def find_tool(self, name: str) -> Tool | None:
         """The tool called ``name`` (exact, else ignoring case)."""

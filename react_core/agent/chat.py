@@ -66,14 +66,16 @@ AUTO = "auto"
 
 def build_agent(registry: Registry, backend: GenerationBackend, domain: str | None,
                 config: AgentConfig, *, adapter: str | None = None) -> Agent:
-    """The agent ``react chat`` uses: the domain's tools, its knowledge search, then every global tool.
+    """The agent ``react chat`` and ``react serve`` use: the domain's tools, its knowledge search,
+    then every global tool; the domain's guards, then every other domain's ``everywhere`` guards.
 
     A domain with knowledge paths and no tool of its own named ``search`` gets ``search[query]``
     over its index (built on first use, cached, rebuilt when the sources change).
     """
     global_tools = list(registry.tools.values())
+    everywhere = [g for name, spec in registry.domains.items() if name != domain for g in spec.guards if g.everywhere]
     if domain is None:
-        return Agent(backend, compose_tools(global_tools), config=config, adapter=adapter)
+        return Agent(backend, compose_tools(global_tools), config=config, adapter=adapter, guards=everywhere)
     spec = registry.domain(domain)
     extra = []
     if spec.knowledge_paths and not any(t.name == "search" for t in compose_tools(spec.get_tools())):
@@ -82,7 +84,8 @@ def build_agent(registry: Registry, backend: GenerationBackend, domain: str | No
         search = domain_search_tool(spec)
         if search is not None:
             extra.append(search)
-    return Agent.from_domain(backend, spec, tools=[*extra, *global_tools], config=config, adapter=adapter)
+    return Agent.from_domain(backend, spec, tools=[*extra, *global_tools], config=config, adapter=adapter,
+                             guards=everywhere)
 
 
 def register(app: typer.Typer) -> None:

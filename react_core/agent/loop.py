@@ -3,7 +3,9 @@
 Each turn: write the prompt, let the model write a Thought and an Action (generation stops
 at the Observation marker), parse it (re-prompting only the Action line while the parse
 budget lasts), run the tool (errors, timeouts and oversized output become the
-observation), and check the limits. The run ends with exactly one ``FinalEvent``.
+observation), and check the limits. The run ends with exactly one ``FinalEvent``. The agent's
+guards (``react_core.agent.guard``) screen the question before the first turn and review the
+answer after the last.
 """
 
 from __future__ import annotations
@@ -50,7 +52,11 @@ def react_loop(agent: Agent, query: str, *, tokens: bool = False,
     calls: dict[str, list[int]] = {}  # call key -> the steps that made this call
     rewrites: list[Step] = []  # steps written with another adapter (before the loop's steps)
 
-    def final(reason: str, detail: str = "", answer: str | None = None) -> FinalEvent:
+    def final(reason: str, detail: str = "", answer: str | None = None, *, screened: bool = False) -> FinalEvent:
+        if answer is not None and not screened:
+            answer, failed = _review(agent, task, answer, steps)
+            if failed:
+                reason, detail = "guard_error", failed
         if answer is not None and agent.answer_rewrite is not None:
             done, answer = _rewrite(agent, agent.answer_rewrite, query, answer, len(steps) + 1, usage)
             if done is not None:
@@ -65,6 +71,26 @@ def react_loop(agent: Agent, query: str, *, tokens: bool = False,
         if done is not None:
             rewrites.append(done)
             yield StepEvent(done)
+    for guard in agent.guards:  # a screen that answers ends the run before the model is asked
+        if guard.screen is None:
+            continue
+        guard_started = time.perf_counter()
+        try:
+            text = guard.screen(task)
+            if text is not None and not isinstance(text, str):
+                raise TypeError(f"screen returned {type(text).__name__}, not str or None")
+        except Exception as exc:  # noqa: BLE001 - a broken guard fails closed
+            yield final("guard_error", f"the {guard.name} guard failed ({type(exc).__name__}: {exc}); "
+                        "no answer is given")
+            return
+        if text is not None:
+            steps.append(Step(index=1, action=guard.name, action_input=task, observation=text, kind="guard",
+                              seconds=time.perf_counter() - guard_started))
+            yield StepEvent(steps[-1])
+            before = len(steps)
+            yield from _finish(steps, before, final("final_answer", f"answered by the {guard.name} guard; the model "
+                                                    "was not asked", answer=text, screened=True))
+            return
 
     while True:
         # 1. limits
@@ -113,10 +139,8 @@ def react_loop(agent: Agent, query: str, *, tokens: bool = False,
             step.action, step.action_input = FINISH, parsed.answer
             _close(step, steps, step_started)
             yield StepEvent(step)
-            event = final("final_answer", answer=parsed.answer)
-            if event.result.steps and event.result.steps[-1].kind == "rewrite":
-                yield StepEvent(event.result.steps[-1])
-            yield event
+            before = len(steps)
+            yield from _finish(steps, before, final("final_answer", answer=parsed.answer))
             return
 
         # 4. the action: unknown tool, bad input, repetition, or a tool call
@@ -148,6 +172,32 @@ def react_loop(agent: Agent, query: str, *, tokens: bool = False,
         yield ObservationEvent(step.index, step.observation, step.error)
         _close(step, steps, step_started)
         yield StepEvent(step)
+
+
+def _finish(steps: list[Step], before: int, event: FinalEvent) -> Iterator[AgentEvent]:
+    """The steps ``final`` added (guard reviews, the answer rewrite), then the final event."""
+    for step in steps[before:]:
+        yield StepEvent(step)
+    yield event
+
+
+def _review(agent: Agent, question: str, answer: str, steps: list[Step]) -> tuple[str | None, str]:
+    """Pass ``answer`` through the agent's guard reviews; return it, or None and why it is withheld."""
+    for guard in agent.guards:
+        if guard.review is None:
+            continue
+        started = time.perf_counter()
+        try:
+            out = guard.review(question, answer, tuple(steps))
+            if not isinstance(out, str):
+                raise TypeError(f"review returned {type(out).__name__}, not str")
+        except Exception as exc:  # noqa: BLE001 - a broken guard fails closed: no unreviewed answer
+            return None, f"the {guard.name} guard failed ({type(exc).__name__}: {exc}); the answer is withheld"
+        if out != answer:
+            steps.append(Step(index=len(steps) + 1, action=guard.name, action_input=answer, observation=out,
+                              kind="guard", seconds=time.perf_counter() - started))
+            answer = out
+    return answer, ""
 
 
 def _rewrite(agent: Agent, rewrite: Rewrite, query: str, text: str, index: int,

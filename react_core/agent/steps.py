@@ -17,6 +17,7 @@ STOP_REASONS = (
     "repeated_action",  # the same tool was called with the same input too often
     "backend_error",    # the generation backend raised
     "cancelled",        # the caller stopped consuming the stream
+    "guard_error",      # a guard (react_core.agent.guard) raised: the answer is withheld
 )
 
 FINISH = "finish"
@@ -31,9 +32,9 @@ class Step:
     says what went wrong in this step (unknown tool, tool error, timeout, unparseable
     output); the same text, for tool problems, is the observation the model sees.
 
-    ``kind`` is ``"react"`` for the loop's steps and ``"rewrite"`` for a step written with
-    another adapter (``react_core.agent.rewrite``); ``adapter`` names the adapter that wrote
-    a rewrite step.
+    ``kind`` is ``"react"`` for the loop's steps, ``"rewrite"`` for a step written with
+    another adapter (``react_core.agent.rewrite``; ``adapter`` names it) and ``"guard"`` for
+    a guard's screen or review (``react_core.agent.guard``).
     """
 
     index: int

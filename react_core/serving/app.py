@@ -126,7 +126,8 @@ def create_app(service: Service, settings: ServerSettings | None = None) -> Fast
         async def body_iter() -> Any:
             try:
                 async for chunk in chat_stream(events, first, cid=cid, model=body.model, include_usage=include_usage,
-                                               on_final=lambda r: _count_run(metrics, r)):
+                                               on_final=lambda r: _count_run(metrics, r),
+                                               hold=prepared.agent.holds_answer):
                     yield chunk
             finally:
                 prepared.backend.cancel.set()

@@ -95,6 +95,23 @@ def step_json(step: Step) -> dict[str, Any]:
             "observation": step.observation, "error": step.error, "seconds": round(step.seconds, 4)}
 
 
+WITHHELD = "(draft withheld: a guard reviewed it)"
+
+
+def client_steps(result: AgentResult) -> list[dict[str, Any]]:
+    """The run's steps as a client sees them: a draft answer that a guard reviewed is withheld
+    (the trace keeps it; a client gets only what the policy let through)."""
+    shown = [step_json(s) for s in result.steps]
+    reviews = [i for i, s in enumerate(result.steps) if s.kind == "guard" and any(p.is_final for p in result.steps[:i])]
+    if reviews:
+        for i, step in enumerate(result.steps):
+            if step.is_final or i in reviews:
+                shown[i]["action_input"] = WITHHELD
+            if i in reviews[:-1]:  # an intermediate review's text is still a draft
+                shown[i]["observation"] = WITHHELD
+    return shown
+
+
 def react_json(result: AgentResult) -> dict[str, Any]:
     """The ``react`` extension field of a response."""
     found: dict[str, dict[str, str]] = {}
@@ -102,7 +119,7 @@ def react_json(result: AgentResult) -> dict[str, Any]:
         for c in citations(step.observation):
             found.setdefault(c["id"], c)
     return {"domain": result.domain, "adapter": result.adapter, "stop_reason": result.stop_reason,
-            "stop_detail": result.stop_detail, "steps": [step_json(s) for s in result.steps],
+            "stop_detail": result.stop_detail, "steps": client_steps(result),
             "citations": list(found.values()), "seconds": round(result.seconds, 4)}
 
 

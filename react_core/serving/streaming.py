@@ -2,7 +2,9 @@
 
 The model writes ``Thought ... Final Answer: ...`` token by token; ``AnswerFilter`` passes
 on only what follows the ``Final Answer:`` marker, so a chat UI shows the answer as it is
-written and the steps (sent as ``react`` events) fold away.
+written and the steps (sent as ``react`` events) fold away. When the agent's answer can change
+after the model wrote it (a guard reviews it, or a rewrite translates it), the answer is held
+back and sent once, from the final event: a client never sees text the policy removed.
 """
 
 from __future__ import annotations
@@ -67,8 +69,10 @@ def event_json(event: AgentEvent) -> dict[str, Any] | None:
 
 
 async def chat_stream(events: AsyncIterator[AgentEvent], first: list[AgentEvent], *, cid: str, model: str,
-                      include_usage: bool, on_final: Callable[[Any], None]) -> AsyncIterator[bytes]:
-    """The SSE body of a streamed chat completion; ``first`` are events already taken from ``events``."""
+                      include_usage: bool, on_final: Callable[[Any], None], hold: bool = False) -> AsyncIterator[bytes]:
+    """The SSE body of a streamed chat completion; ``first`` are events already taken from ``events``.
+
+    ``hold``: send the answer only from the final event (see the module docstring)."""
     created = int(time.time())
     yield sse(schemas.chat_chunk(cid, created, model, {"role": "assistant", "content": ""}))
     answer = AnswerFilter()
@@ -81,6 +85,8 @@ async def chat_stream(events: AsyncIterator[AgentEvent], first: list[AgentEvent]
 
     async for event in all_events():
         if isinstance(event, TokenDelta):
+            if hold:
+                continue
             text = answer.feed(event.step, event.text)
             if text:
                 yield sse(schemas.chat_chunk(cid, created, model, {"content": text}))

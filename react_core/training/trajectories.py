@@ -28,11 +28,11 @@ def normalize_answer(text: str) -> str:
 
 def run_to_record(run: AgentResult) -> dict[str, Any]:
     """The run as the loop's adapter saw it: a rewritten question replaces the original, and
-    steps written with another adapter (``kind == "rewrite"``) are left out."""
+    steps written with another adapter (``kind == "rewrite"``) and guard steps are left out."""
     question = next((s.observation for s in run.steps if s.kind == "rewrite" and s.index == 0 and s.observation),
                     run.query)
     messages: list[dict[str, str]] = [{"role": "user", "content": question}]
-    for step in (s for s in run.steps if s.kind != "rewrite"):
+    for step in (s for s in run.steps if s.kind == "react"):
         messages.append({"role": "assistant",
                          "content": f"Thought: {step.thought}\nAction: {step.action}[{format_input(step.action_input)}]"})
         if step.action != FINISH:

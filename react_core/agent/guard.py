@@ -1,0 +1,60 @@
+"""Guards: a domain's policy enforced in code on every run, whatever runs the agent.
+
+A prompt can ask a model to behave; a guard makes sure. A ``Guard`` may *screen* the question
+(return the answer itself, and the model is never asked: an emergency gets the emergency
+number) and *review* the answer (return the text to show, given the question and the run's
+steps, e.g. remove dosing instructions, add a disclaimer, mark claims no retrieved source
+covers). Because the agent applies them, ``react chat``, ``react serve`` and the Python API
+all enforce the same policy.
+
+Order in a run: query rewrite, screens (first one that answers wins), the ReAct loop,
+reviews (in order), answer rewrite. Every screen or review that changes something is
+recorded in the result as a ``Step`` with ``kind="guard"``: ``action`` is the guard's name,
+``action_input`` the question (screen) or the draft answer (review), ``observation`` the
+text it gave. A guard that raises fails closed: the run ends with ``stop_reason
+"guard_error"`` and no answer, never with an unreviewed one.
+
+A domain's guards apply to that domain's agents. ``everywhere=True`` makes a guard apply to
+every agent the core builds (any domain, routed or not, and the base model): for what must
+never be missed, such as emergencies, and only for screens that answer rarely.
+
+    Guard("emergency", screen=lambda q: EMERGENCY_TEXT if is_emergency(q) else None, everywhere=True)
+    Guard("policy", review=lambda question, answer, steps: answer + "\\n\\n" + DISCLAIMER)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from react_core.agent.steps import Step
+
+Screen = Callable[[str], "str | None"]
+Review = Callable[[str, str, "Sequence[Step]"], str]
+
+
+@dataclass(frozen=True)
+class Guard:
+    """A policy step: ``screen(question) -> answer | None`` and ``review(question, answer, steps) -> answer``."""
+
+    name: str
+    screen: Screen | None = None
+    review: Review | None = None
+    everywhere: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.name or not isinstance(self.name, str):
+            raise ValueError("a Guard needs a name (it is the step's action in the trace)")
+        if self.screen is None and self.review is None:
+            raise ValueError(f"Guard {self.name!r} needs a screen, a review or both")
+        for what in ("screen", "review"):
+            fn = getattr(self, what)
+            if fn is not None and not callable(fn):
+                raise ValueError(f"Guard {self.name!r}: {what} must be callable")
+
+
+def holds_answer(guards: Sequence[Guard]) -> bool:
+    """Whether the final answer may differ from what the model wrote (so it must not be streamed early)."""
+    return any(g.review is not None for g in guards)
