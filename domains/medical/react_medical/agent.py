@@ -1,30 +1,28 @@
-"""``MedicalAgent``: the domain's ReAct agent with the safety policy applied to every answer.
+"""``MedicalAgent``: the domain's agent, with the policy's verdict on every exchange.
 
-The core's ``Agent`` has no hook to post-process a final answer (nor ``Runtime`` or the
-server), so the policy is enforced here: ``MedicalAgent.run`` screens the question first
-(emergencies and prescription dosing requests never reach the model), runs the agent
-otherwise, and passes its answer through :func:`react_medical.safety.apply_policy` with the
-sources the run actually retrieved. ``react chat --domain medical`` and the HTTP server use
-the core's plain agent and therefore do NOT apply this policy (see docs/domains/medical.md).
+The safety policy itself is enforced by the core: the medical DomainSpec carries it as guards
+(:mod:`react_medical.guards`), so ``react chat``, ``react serve`` and any
+``Agent.from_domain(backend, SPEC)`` apply it. ``MedicalAgent`` adds what the benchmarks and a
+careful integrator want to see: the policy's verdict (emergency, dosing refused, answer;
+sentences redacted or marked unsourced) and the sources the run retrieved.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from react_core import Agent, AgentResult
 
 from react_medical import safety
-from react_medical.literature import cited_pmids
+from react_medical.guards import POLICY, SOURCE_TOOLS, sources_in
 
-SOURCE_TOOLS = ("search_literature", "search_guides")
+__all__ = ["SOURCE_TOOLS", "MedicalAgent", "SafeAnswer", "retrieved_sources", "safe_answer"]
 
 
 @dataclass(frozen=True)
 class SafeAnswer:
-    """The answer to show, the policy's verdict, and the agent's run (``None`` when screened out)."""
+    """The answer to show, the policy's verdict, and the agent's run (``None``: no run was given)."""
 
     query: str
     answer: str
@@ -39,23 +37,28 @@ class SafeAnswer:
 
 def retrieved_sources(result: AgentResult) -> list[str]:
     """PMIDs and guide passage ids that the run's search tools returned (in order, no repeats)."""
-    found: list[str] = []
-    for step in result.steps:
-        if step.action in SOURCE_TOOLS and step.observation and not step.error:
-            found += cited_pmids(step.observation)
-            found += re.findall(r"^\s*\[([\w./-]+\.md#\d+)\]", step.observation, flags=re.M)
-    return list(dict.fromkeys(found))
+    return sources_in(result.steps)
+
+
+def _draft(result: AgentResult) -> str | None:
+    """What the model answered before the policy reviewed it (the answer when nothing reviewed it)."""
+    reviewed = [s for s in result.steps if s.kind == "guard" and s.action == POLICY.name and
+                any(p.is_final for p in result.steps[:result.steps.index(s)])]
+    return str(reviewed[0].action_input) if reviewed else result.answer
 
 
 def safe_answer(query: str, result: AgentResult | None) -> SafeAnswer:
-    """Apply the policy to one run of any agent (``result=None``: the model was not asked)."""
+    """The policy's verdict on one run of any agent (``result=None``: the model was not asked).
+
+    The text is the policy applied to the model's draft, i.e. the run's answer when the agent
+    carries the domain's guards, and the policy's own answer when it does not."""
     retrieved = retrieved_sources(result) if result is not None else []
-    policy = safety.apply_policy(query, result.answer if result is not None else None, retrieved)
+    policy = safety.apply_policy(query, _draft(result) if result is not None else None, retrieved)
     return SafeAnswer(query, policy.text, policy, result, tuple(retrieved))
 
 
 class MedicalAgent:
-    """Wraps a core ``Agent`` so that every answer goes through the safety policy."""
+    """Wraps a core ``Agent`` built with the domain's guards; ``run`` returns the verdict too."""
 
     def __init__(self, agent: Agent) -> None:
         self.agent = agent
@@ -68,7 +71,4 @@ class MedicalAgent:
         return cls(Agent.from_domain(backend, spec, **kwargs))
 
     def run(self, query: str) -> SafeAnswer:
-        screened = safety.screen(query)
-        if screened is not None:
-            return SafeAnswer(query, screened.text, screened, None)
         return safe_answer(query, self.agent.run(query))

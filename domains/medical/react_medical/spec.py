@@ -10,6 +10,7 @@ from react_core import DomainSpec, FusionPolicy
 
 from react_medical.builder import build_training_data
 from react_medical.evaluation import TASKS
+from react_medical.guards import GUARDS
 
 NAME = "medical"
 VERSION = "0.1.0"
@@ -75,4 +76,5 @@ SPEC = DomainSpec(
     build_training_data=build_training_data,
     eval_tasks=TASKS,
     version=VERSION,
+    guards=GUARDS,
 )

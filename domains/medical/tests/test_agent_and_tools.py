@@ -72,7 +72,9 @@ def test_emergency_and_prescription_dosing_never_reach_the_model(literature_inde
     agent = agent_for(backend, literature_index)
     emergency = agent.run("My husband is having a seizure and won't wake up")
     dosing = agent.run("What's the max dose of oxycodone I can take?")
-    assert emergency.outcome == "emergency" and "911" in emergency.answer and emergency.result is None
+    assert emergency.outcome == "emergency" and "911" in emergency.answer
+    assert [(s.kind, s.action) for s in emergency.result.steps] == [("guard", "medical_emergency")]
+    assert [(s.kind, s.action) for s in dosing.result.steps] == [("guard", "medical_policy")]
     assert dosing.outcome == "dosing_refused" and "oxycodone" in dosing.answer
     assert backend.calls == []
 
@@ -111,3 +113,38 @@ def test_literature_index_is_cached_and_rebuilt_when_its_inputs_change(data_dir,
     monkeypatch.setattr(literature, "CHUNKING", {"max_chars": 300, "overlap": 0, "markdown": True})
     rebuilt = literature.load_or_build(data_dir, embedder=HashingEmbedder(64), path=path)
     assert rebuilt.manifest is None and read_manifest(path)["chunking"]["max_chars"] == 300
+
+
+def test_the_core_agent_enforces_the_policy_without_medical_agent(literature_index) -> None:
+    """``react chat`` / ``react serve`` build plain core agents: the guards on the spec apply there."""
+    from react_core import Agent
+
+    backend = ScriptedBackend([
+        " Search.\nAction: search_literature[exercise depression]",
+        " Done.\nFinal Answer: Maybe [PMID:1000004]. You should take 50 mg of sertraline daily.",
+    ])
+    spec = replace(SPEC, tools=lambda: make_tools(literature_index, None))
+    result = Agent.from_domain(backend, spec, adapter=None).run("Does exercise help depression?")
+    assert result.ok and "50 mg" not in result.answer and safety.REDACTED in result.answer
+    assert result.answer.endswith(safety.DISCLAIMER)
+    assert result.steps[-1].action == "medical_policy"
+
+
+def test_react_chat_in_another_domain_still_screens_emergencies() -> None:
+    from react_core import DomainSpec, hookimpl, new_registry
+    from react_core.agent import AgentConfig
+    from react_core.agent.chat import build_agent
+
+    import react_medical.plugin
+
+    class Bank:
+        @hookimpl
+        def react_register_domains(self, register) -> None:
+            register(DomainSpec("bank", "Banking questions."))
+
+    registry = new_registry([("medical", react_medical.plugin), ("bank", Bank())], defaults=False)
+    backend = ScriptedBackend([" Sure.\nFinal Answer: Your card is on its way."])
+    agent = build_agent(registry, backend, "bank", AgentConfig())
+    emergency = agent.run("I lost my card and now I want to kill myself")
+    assert "emergency" in emergency.answer.lower() and backend.calls == []
+    assert agent.run("Where is my card?").answer == "Your card is on its way."  # no disclaimer outside medical
