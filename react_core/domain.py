@@ -96,6 +96,35 @@ class DomainSpec:
         if problems:
             raise ValueError(f"invalid DomainSpec {self.name!r}: " + "; ".join(problems))
 
+    @classmethod
+    def from_package(cls, package: str, **fields: Any) -> DomainSpec:
+        """A spec whose files come from an installed package's folder, by convention:
+
+        ``prompts/system.md`` -> ``system_prompt``; ``prompts/few_shot/*.txt`` (sorted by name) ->
+        ``few_shot``; ``adapter/`` holding ``react_adapter.json`` -> ``adapter_path``;
+        ``knowledge/`` -> ``knowledge_paths``. What is missing keeps the default; ``fields``
+        (``name`` and ``description`` at least) win over what is found::
+
+            SPEC = DomainSpec.from_package("react_weather", name="weather", description="...", tools=make_tools)
+        """
+        from importlib import resources
+
+        from react_core.adapters.manifest import MANIFEST
+
+        root = Path(str(resources.files(package)))
+        found: dict[str, Any] = {}
+        system = root / "prompts" / "system.md"
+        if system.is_file():
+            found["system_prompt"] = system.read_text(encoding="utf-8").strip()
+        shots = sorted((root / "prompts" / "few_shot").glob("*.txt"))
+        if shots:
+            found["few_shot"] = [p.read_text(encoding="utf-8").strip() for p in shots]
+        if (root / "adapter" / MANIFEST).is_file():
+            found["adapter_path"] = root / "adapter"
+        if (root / "knowledge").is_dir():
+            found["knowledge_paths"] = [root / "knowledge"]
+        return cls(**{**found, **fields})
+
     def get_tools(self) -> list[Any]:
         """The domain's tools, built on first use when ``tools`` is a factory."""
         return list(self.tools() if callable(self.tools) else self.tools)

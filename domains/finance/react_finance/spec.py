@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from react_core import DomainSpec, FusionPolicy
@@ -13,7 +11,6 @@ from react_finance.evaluation import TASKS
 
 NAME = "finance"
 VERSION = "0.1.0"
-PACKAGE = Path(str(resources.files("react_finance")))
 
 DESCRIPTION = ("Financial news analysis: whether a news sentence or tweet is positive, negative or neutral for "
                "investors, which companies, people and places it names, and what the news archive says about "
@@ -32,19 +29,6 @@ EXAMPLE_QUERIES = [
 FUSION = FusionPolicy(alpha=0.25, retrieval_k=2)
 
 
-def system_prompt() -> str:
-    return (PACKAGE / "prompts" / "system.md").read_text(encoding="utf-8").strip()
-
-
-def few_shot() -> list[str]:
-    return [p.read_text(encoding="utf-8").strip() for p in sorted((PACKAGE / "prompts" / "few_shot").glob("*.txt"))]
-
-
-def adapter_path() -> Path | None:
-    path = PACKAGE / "adapter"
-    return path if (path / "react_adapter.json").is_file() else None
-
-
 def build_tools(index: Any | None = None, analyzer: Any | None = None) -> list[Any]:
     """The agent's tools: ``search_news`` over the news index (built and cached on first use with the
     default embedder unless ``index`` is given), ``sentiment`` and ``entities`` on ``analyzer``
@@ -58,14 +42,11 @@ def build_tools(index: Any | None = None, analyzer: Any | None = None) -> list[A
     return make_tools(index, analyzer, k=SPEC.fusion.retrieval_k)
 
 
-SPEC = DomainSpec(
+SPEC = DomainSpec.from_package(  # prompts/, adapter/ and knowledge/ come from the package folder
+    "react_finance",
     name=NAME,
     description=DESCRIPTION,
     example_queries=EXAMPLE_QUERIES,
-    system_prompt=system_prompt(),
-    few_shot=few_shot(),
-    adapter_path=adapter_path(),
-    knowledge_paths=[PACKAGE / "knowledge"],
     tools=build_tools,
     fusion=FUSION,
     build_training_data=build_training_data,

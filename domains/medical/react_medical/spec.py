@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,6 @@ from react_medical.guards import GUARDS
 
 NAME = "medical"
 VERSION = "0.1.0"
-PACKAGE = Path(str(resources.files("react_medical")))
 
 DESCRIPTION = ("Biomedical and clinical questions answered from the research literature with PubMed citations: "
                "whether a treatment works, what a study found, risk factors, diagnosis and prognosis evidence, "
@@ -31,19 +29,6 @@ EXAMPLE_QUERIES = [
 ]
 # Chosen on the PubMedQA validation split (docs/domains/medical.md has the sweep).
 FUSION = FusionPolicy(alpha=0.75, retrieval_k=3)
-
-
-def system_prompt() -> str:
-    return (PACKAGE / "prompts" / "system.md").read_text(encoding="utf-8").strip()
-
-
-def few_shot() -> list[str]:
-    return [p.read_text(encoding="utf-8").strip() for p in sorted((PACKAGE / "prompts" / "few_shot").glob("*.txt"))]
-
-
-def adapter_path() -> Path | None:
-    path = PACKAGE / "adapter"
-    return path if (path / "react_adapter.json").is_file() else None
 
 
 def build_tools(data_dir: Path | str | None = None, literature_index: Any | None = None,
@@ -63,14 +48,11 @@ def build_tools(data_dir: Path | str | None = None, literature_index: Any | None
     return make_tools(literature_index, guides_index, k=SPEC.fusion.retrieval_k)
 
 
-SPEC = DomainSpec(
+SPEC = DomainSpec.from_package(  # prompts/, adapter/ and knowledge/ come from the package folder
+    "react_medical",
     name=NAME,
     description=DESCRIPTION,
     example_queries=EXAMPLE_QUERIES,
-    system_prompt=system_prompt(),
-    few_shot=few_shot(),
-    adapter_path=adapter_path(),
-    knowledge_paths=[PACKAGE / "knowledge"],
     tools=build_tools,
     fusion=FUSION,
     build_training_data=build_training_data,

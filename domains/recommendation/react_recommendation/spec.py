@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,6 @@ from react_recommendation.evaluation import TASKS
 
 NAME = "recommendation"
 VERSION = "0.1.0"
-PACKAGE = Path(str(resources.files("react_recommendation")))
 
 DESCRIPTION = ("Movie recommendations: what a user should watch next from the movies they rated, movies "
                "similar to a given film, recommendations for a new viewer from their taste in words, and "
@@ -32,19 +30,6 @@ EXAMPLE_QUERIES = [
 FUSION = FusionPolicy(alpha=0.0, retrieval_k=3)
 
 
-def system_prompt() -> str:
-    return (PACKAGE / "prompts" / "system.md").read_text(encoding="utf-8").strip()
-
-
-def few_shot() -> list[str]:
-    return [p.read_text(encoding="utf-8").strip() for p in sorted((PACKAGE / "prompts" / "few_shot").glob("*.txt"))]
-
-
-def adapter_path() -> Path | None:
-    path = PACKAGE / "adapter"
-    return path if (path / "react_adapter.json").is_file() else None
-
-
 def build_tools(data_dir: Path | str | None = None, embedder: Any | None = None) -> list[Any]:
     """``recommend``, ``similar_items`` and ``explain`` on MovieLens-100k from the data directory
     (``react_core.data_dir``), with the item index embedded by ``embedder`` (default MiniLM)."""
@@ -61,14 +46,11 @@ def build_tools(data_dir: Path | str | None = None, embedder: Any | None = None)
     return make_tools(Service(ml, space))
 
 
-SPEC = DomainSpec(
+SPEC = DomainSpec.from_package(  # prompts/, adapter/ and knowledge/ come from the package folder
+    "react_recommendation",
     name=NAME,
     description=DESCRIPTION,
     example_queries=EXAMPLE_QUERIES,
-    system_prompt=system_prompt(),
-    few_shot=few_shot(),
-    adapter_path=adapter_path(),
-    knowledge_paths=[PACKAGE / "knowledge"],
     tools=build_tools,
     fusion=FUSION,
     build_training_data=build_training_data,

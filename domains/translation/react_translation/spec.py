@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
 from react_core import DomainSpec, FusionPolicy
@@ -14,7 +12,6 @@ from react_translation.model import shipped_adapter
 
 NAME = "translation"
 VERSION = "0.1.0"
-PACKAGE = Path(str(resources.files("react_translation")))
 
 DESCRIPTION = ("Translation between English, German and French: translate a sentence or a text, detect "
                "which language it is in, keep a glossary's terms; short descriptive sentences work best.")
@@ -31,14 +28,6 @@ EXAMPLE_QUERIES = [
 FUSION = FusionPolicy(alpha=0.0, retrieval_k=2)
 
 
-def system_prompt() -> str:
-    return (PACKAGE / "prompts" / "system.md").read_text(encoding="utf-8").strip()
-
-
-def few_shot() -> list[str]:
-    return [p.read_text(encoding="utf-8").strip() for p in sorted((PACKAGE / "prompts" / "few_shot").glob("*.txt"))]
-
-
 def build_tools(backend: Any | None = None, glossary: Any | None = None, default_target: str = "de") -> list[Any]:
     """``translate[text]``: through ``backend`` with the ``translation`` adapter when given, else with
     the base model and the shipped adapter loaded in this process on first use. ``glossary`` is a
@@ -48,14 +37,12 @@ def build_tools(backend: Any | None = None, glossary: Any | None = None, default
     return make_tools(backend_completer(backend) if backend is not None else None, glossary, default_target)
 
 
-SPEC = DomainSpec(
+SPEC = DomainSpec.from_package(  # prompts/, adapter/ and knowledge/ come from the package folder
+    "react_translation",
     name=NAME,
     description=DESCRIPTION,
     example_queries=EXAMPLE_QUERIES,
-    system_prompt=system_prompt(),
-    few_shot=few_shot(),
     adapter_path=shipped_adapter(),
-    knowledge_paths=[PACKAGE / "knowledge"],
     tools=build_tools,
     fusion=FUSION,
     build_training_data=build_training_data,
