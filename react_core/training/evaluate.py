@@ -29,9 +29,18 @@ class EvalResult:
 
 
 def generate_batch(model: Any, tokenizer: Any, prompts: Sequence[str], *, max_new_tokens: int,
-                   batch_size: int = 8, progress: Callable[[int], None] | None = None) -> list[str]:
-    """Greedy completions for ``prompts``, ``batch_size`` at a time (left-padded)."""
+                   batch_size: int = 8, progress: Callable[[int], None] | None = None,
+                   stop: Sequence[str] = ()) -> list[str]:
+    """Greedy completions for ``prompts``, ``batch_size`` at a time (left-padded).
+
+    ``stop``: strings that end a completion (e.g. ``["\n"]``); generation of a row stops once
+    it wrote one, and each completion is cut before the first stop string.
+    """
     import torch
+
+    from react_core.engine.backend import cut_at_stop
+
+    extra: dict[str, Any] = {"stop_strings": list(stop), "tokenizer": tokenizer} if stop else {}
 
     side = tokenizer.padding_side
     tokenizer.padding_side = "left"
@@ -43,9 +52,10 @@ def generate_batch(model: Any, tokenizer: Any, prompts: Sequence[str], *, max_ne
                 enc = tokenizer(chunk, return_tensors="pt", padding=True).to(model.device)
                 with torch.inference_mode():
                     out = model.generate(**enc, max_new_tokens=max_new_tokens, do_sample=False,
-                                         pad_token_id=tokenizer.pad_token_id)
+                                         pad_token_id=tokenizer.pad_token_id, **extra)
                 new = out[:, enc["input_ids"].shape[1]:]
-                outputs.extend(tokenizer.batch_decode(new, skip_special_tokens=True))
+                texts = tokenizer.batch_decode(new, skip_special_tokens=True)
+                outputs.extend(cut_at_stop(t, stop)[0] for t in texts)
                 if progress:
                     progress(len(chunk))
     finally:

@@ -68,3 +68,17 @@ def test_frozen_output_layer_flag_is_restored(tiny_lm) -> None:
         assert head.requires_grad is False
     finally:
         head.requires_grad_(before)
+
+
+def test_generate_batch_stops_at_stop_strings(tiny_lm) -> None:
+    from react_core import generate_batch
+
+    model, tokenizer = tiny_lm
+    prompts = ["hello there", "a b c d"]
+    free = generate_batch(model, tokenizer, prompts, max_new_tokens=12, batch_size=2)
+    assert all(free), "the tiny model should write something"
+    stop = free[0][len(free[0]) // 2:][:1] or free[0][0]  # a character the first completion contains
+    cut = generate_batch(model, tokenizer, prompts, max_new_tokens=12, batch_size=2, stop=[stop])
+    assert cut[0] == free[0][:free[0].find(stop)]
+    for full, short in zip(free, cut):
+        assert stop not in short and full.startswith(short)
