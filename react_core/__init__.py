@@ -7,7 +7,7 @@ from react_core.adapters.policy import FusionPolicy
 from react_core.adapters.spec import AdapterSpec
 from react_core.agent import Agent, AgentConfig, AgentResult, Guard, Rewrite, Step, Tool, tool
 from react_core.atomic import write_bytes_atomic
-from react_core.domain import DomainSpec, EvalTask
+from react_core.domain import DomainSpec, EvalTask, ToolContext
 from react_core.hookspecs import hookimpl
 from react_core.models.sources import cache_dir
 from react_core.paths import data_dir
@@ -41,6 +41,7 @@ __all__ = [
     "RuntimeConfig",
     "Step",
     "Tool",
+    "ToolContext",
     "__version__",
     "attach_adapter",
     "cache_dir",

@@ -44,6 +44,22 @@ class EvalTask:
 
 
 @dataclass(frozen=True)
+class ToolContext:
+    """What a domain's tool factory may use: the model the agent runs on and where.
+
+    A factory that declares a ``context`` parameter (``def build_tools(context=None)``) gets
+    one when the core builds an agent: ``backend`` is the agent's generation backend (a tool
+    may call ``backend.generate(prompt, adapter="translation")`` instead of loading a second
+    copy of the model), ``adapter`` the adapter the agent's loop runs with, ``domain`` the
+    domain's name. Factories without that parameter are called with no arguments.
+    """
+
+    backend: Any = None
+    adapter: str | None = None
+    domain: str | None = None
+
+
+@dataclass(frozen=True)
 class DomainSpec:
     """Everything the core needs to know about one domain.
 
@@ -60,7 +76,7 @@ class DomainSpec:
     few_shot: Sequence[str] = ()
     adapter_path: Path | None = None
     knowledge_paths: Sequence[Path] = ()
-    tools: Callable[[], Sequence[Any]] | Sequence[Any] = ()
+    tools: Callable[..., Sequence[Any]] | Sequence[Any] = ()
     fusion: FusionPolicy = field(default_factory=FusionPolicy)
     build_training_data: Callable[[Path], Iterable[dict[str, Any]]] | None = None
     eval_tasks: Sequence[EvalTask] = ()
@@ -125,6 +141,15 @@ class DomainSpec:
             found["knowledge_paths"] = [root / "knowledge"]
         return cls(**{**found, **fields})
 
-    def get_tools(self) -> list[Any]:
-        """The domain's tools, built on first use when ``tools`` is a factory."""
-        return list(self.tools() if callable(self.tools) else self.tools)
+    def get_tools(self, context: ToolContext | None = None) -> list[Any]:
+        """The domain's tools, built when ``tools`` is a factory (given ``context`` when it
+        declares a ``context`` parameter, see :class:`ToolContext`)."""
+        if not callable(self.tools):
+            return list(self.tools)
+        import inspect
+
+        try:
+            wants = "context" in inspect.signature(self.tools).parameters
+        except (TypeError, ValueError):  # a builtin or C callable: no signature to read
+            wants = False
+        return list(self.tools(context=context or ToolContext(domain=self.name)) if wants else self.tools())

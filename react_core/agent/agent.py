@@ -66,9 +66,12 @@ class Agent:
 
         The adapter defaults to the domain's name when the domain ships one.
         """
+        from react_core.domain import ToolContext
+
         if adapter is ...:
             adapter = domain.name if domain.adapter_path is not None else None
-        return cls(backend, compose_tools(domain.get_tools(), tools), system_prompt=domain.system_prompt or None,
+        own = domain.get_tools(ToolContext(backend=backend, adapter=adapter, domain=domain.name))
+        return cls(backend, compose_tools(own, tools), system_prompt=domain.system_prompt or None,
                    few_shot=domain.few_shot, adapter=adapter, domain=domain.name,
                    guards=(*domain.guards, *guards), **kwargs)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -27,6 +28,7 @@ from react_core.agent.prompt import format_input
 from react_core.agent.steps import AgentResult
 from react_core.agent.tools import compose_tools
 from react_core.agent.trace import write_trace
+from react_core.domain import ToolContext
 from react_core.engine.backend import GenerationBackend
 from react_core.registry import Registry
 
@@ -77,15 +79,16 @@ def build_agent(registry: Registry, backend: GenerationBackend, domain: str | No
     if domain is None:
         return Agent(backend, compose_tools(global_tools), config=config, adapter=adapter, guards=everywhere)
     spec = registry.domain(domain)
+    own = spec.get_tools(ToolContext(backend=backend, adapter=adapter, domain=spec.name))  # built once, here
     extra = []
-    if spec.knowledge_paths and not any(t.name == "search" for t in compose_tools(spec.get_tools())):
+    if spec.knowledge_paths and not any(t.name == "search" for t in compose_tools(own)):
         from react_core.retrieval import domain_search_tool
 
         search = domain_search_tool(spec)
         if search is not None:
             extra.append(search)
-    return Agent.from_domain(backend, spec, tools=[*extra, *global_tools], config=config, adapter=adapter,
-                             guards=everywhere)
+    return Agent.from_domain(backend, replace(spec, tools=own), tools=[*extra, *global_tools], config=config,
+                             adapter=adapter, guards=everywhere)
 
 
 def register(app: typer.Typer) -> None:

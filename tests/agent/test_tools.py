@@ -140,3 +140,24 @@ def test_compose_tools_earlier_group_wins(search_tool: Tool) -> None:
     assert composed[0] is search_tool
     with pytest.raises(TypeError, match="not a tool"):
         compose_tools([42])
+
+
+def test_a_tool_factory_with_a_context_parameter_gets_the_agent_s_backend() -> None:
+    from react_core import Agent, DomainSpec, ToolContext
+    from react_core.agent.testing import ScriptedBackend
+
+    seen = []
+
+    def factory(context: ToolContext | None = None):
+        seen.append(context)
+        return [Tool("ask_model", "Ask the model.",
+                     lambda q: context.backend.generate(q, adapter="helper").text)]
+
+    backend = ScriptedBackend([" Use it.\nAction: ask_model[hi]", "model says hi", " Done.\nFinal Answer: hi"])
+    spec = DomainSpec("helped", "A domain whose tool asks the model.", tools=factory)
+    result = Agent.from_domain(backend, spec, adapter="helped_adapter").run("Say hi")
+    assert seen == [ToolContext(backend=backend, adapter="helped_adapter", domain="helped")]
+    assert result.steps[0].observation == "model says hi" and backend.calls[1].adapter == "helper"
+    # factories without a context parameter are called as before; lists are used as they are
+    assert DomainSpec("plain", "x", tools=lambda: [Tool("t", "T.", lambda q: q)]).get_tools()[0].name == "t"
+    assert spec.get_tools()[0].name == "ask_model" and seen[-1] == ToolContext(domain="helped")

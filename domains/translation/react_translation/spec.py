@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from react_core import DomainSpec, FusionPolicy
+from react_core import DomainSpec, FusionPolicy, ToolContext
 
 from react_translation.builder import build_training_data
 from react_translation.evaluation import TASKS
@@ -28,11 +28,16 @@ EXAMPLE_QUERIES = [
 FUSION = FusionPolicy(alpha=0.0, retrieval_k=2)
 
 
-def build_tools(backend: Any | None = None, glossary: Any | None = None, default_target: str = "de") -> list[Any]:
-    """``translate[text]``: through ``backend`` with the ``translation`` adapter when given, else with
-    the base model and the shipped adapter loaded in this process on first use. ``glossary`` is a
+def build_tools(backend: Any | None = None, glossary: Any | None = None, default_target: str = "de",
+                context: ToolContext | None = None) -> list[Any]:
+    """``translate[text]``: through ``backend`` (or the agent's backend, which the core passes in
+    ``context``) with the ``translation`` adapter, else with the base model and the shipped adapter
+    loaded in this process on first use. ``glossary`` is a
     :class:`~react_translation.glossary.Glossary` (``load_glossary(path)``)."""
     from react_translation.tools import backend_completer, make_tools
+
+    if backend is None and context is not None:
+        backend = context.backend  # the model the agent runs on: no second copy in memory
 
     return make_tools(backend_completer(backend) if backend is not None else None, glossary, default_target)
 

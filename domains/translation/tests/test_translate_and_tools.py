@@ -145,3 +145,19 @@ def test_rewrites_put_glossary_terms_in_the_prompts() -> None:
     assert back.prompt("Wo ist meine Karte?", "Your card was posted.").startswith(
         "Translate English to German.\nTerms: card = Karte\n")
     assert to_english.prompt("Where is my card?", "Where is my card?") is None
+
+
+def test_the_domain_s_agent_translates_with_its_own_backend() -> None:
+    """Built by the core (Agent.from_domain, react chat, react serve), the translate tool uses the
+    agent's backend with the translation adapter: no second model copy is loaded."""
+    from react_translation.spec import SPEC
+
+    backend = ScriptedBackend([
+        ' I will translate it.\nAction: translate[{"text": "Two children play.", "target": "de"}]',
+        " Zwei Kinder spielen.",
+        " I have the translation.\nFinal Answer: Zwei Kinder spielen.",
+    ])
+    result = Agent.from_domain(backend, SPEC).run("Translate into German: Two children play.")
+    assert result.steps[0].observation == "Detected English. German: Zwei Kinder spielen."
+    assert [c.adapter for c in backend.calls] == ["translation", "translation", "translation"]
+    assert backend.calls[1].prompt.endswith("English: Two children play.\nGerman:")
