@@ -176,10 +176,32 @@ class KnowledgeIndex:
     def dense_search(self, query: str, k: int = 5, *, filters: Filters | None = None) -> list[Hit]:
         if self.vectors is None or not self._chunks:
             return []
+        return self.vector_search(self.embedder.embed_queries([query])[0], k, filters=filters)
+
+    def vector_search(self, vector: Any, k: int = 5, *, filters: Filters | None = None,
+                      among: Iterable[str] | None = None) -> list[Hit]:
+        """The ``k`` chunks nearest ``vector`` by cosine similarity.
+
+        ``vector`` lives in this index's embedding space but need not come from a query: the
+        mean of several chunks' vectors (a user's profile over the items they liked) is the
+        typical case; it is normalised here. ``among`` keeps only those chunk ids (unknown ids
+        are ignored), ``filters`` as in :meth:`search`.
+        """
+        if self.vectors is None or not self._chunks:
+            return []
         allowed = None
-        if filters:
-            allowed = np.fromiter((v for v, c in self._chunks.items() if matches(c, filters)), dtype=np.int64)
-        scores, ids = self.vectors.search(self.embedder.embed_queries([query]), k, allowed)
+        if filters or among is not None:
+            pool = (self._chunks.items() if among is None else
+                    ((self._vid[c], self._chunks[self._vid[c]]) for c in among if c in self._vid))
+            allowed = np.fromiter((v for v, c in pool if not filters or matches(c, filters)), dtype=np.int64)
+            if not allowed.size:
+                return []
+            k = min(k, int(allowed.size))
+        query = np.asarray(vector, dtype=np.float32).reshape(1, -1)
+        norm = float(np.linalg.norm(query))
+        if norm > 0:
+            query = query / norm
+        scores, ids = self.vectors.search(query, k, allowed)
         return [Hit(self._chunks[int(i)], float(s), "dense")
                 for s, i in zip(scores[0], ids[0]) if int(i) in self._chunks]
 

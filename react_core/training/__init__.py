@@ -1,5 +1,15 @@
 """Training: SFT data formats, label masking, the LoRA trainer and evaluation."""
 
+from typing import Any
+
 from react_core.training.data import DataFormatError, Example, load_examples, split_examples
 
-__all__ = ["DataFormatError", "Example", "load_examples", "split_examples"]
+__all__ = ["DataFormatError", "EvalResult", "Example", "evaluate_domain", "load_examples", "split_examples"]
+
+
+def __getattr__(name: str) -> Any:  # evaluation is imported on first use
+    if name in ("EvalResult", "evaluate_domain"):
+        from react_core.training import evaluate
+
+        return getattr(evaluate, name)
+    raise AttributeError(f"module 'react_core.training' has no attribute {name!r}")

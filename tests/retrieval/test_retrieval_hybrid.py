@@ -47,3 +47,20 @@ def test_fuse_indexes_merges_domains_with_weights(embedder) -> None:
     assert {h.chunk.domain for h in both} == {"bank", "shop"}
     favoured = fuse_indexes({"bank": bank, "shop": shop}, "fees euros", k=2, weights={"shop": 2.0})
     assert favoured[0].chunk.domain == "shop"
+
+
+def test_vector_search_by_a_profile_among_chosen_chunks(docs, embedder) -> None:
+    index = KnowledgeIndex.from_documents(docs, embedder)
+    ids = [c.id for _, c in index.items()]
+    first = index.dense_search(docs[0].text, 3)
+    # a query's own vector, unnormalised, finds what dense_search finds, with the same scores
+    vector = embedder.embed_queries([docs[0].text])[0] * 7.0
+    again = index.vector_search(vector, 3)
+    assert [h.id for h in again] == [h.id for h in first]
+    assert [h.score for h in again] == pytest.approx([h.score for h in first], abs=1e-5)
+    # a profile: the mean of two chunks' vectors, searched among three chosen chunks
+    among = ids[1:4]
+    hits_ = index.vector_search(embedder.embed_queries([docs[1].text, docs[2].text]).mean(axis=0), 10,
+                                among=[*among, "no-such-chunk"])
+    assert sorted(h.id for h in hits_) == sorted(among) and hits_[0].score >= hits_[-1].score
+    assert index.vector_search(vector, 3, among=[]) == []

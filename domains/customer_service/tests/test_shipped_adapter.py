@@ -9,9 +9,9 @@ from react_customer_service.spec import SPEC
 
 @pytest.mark.slow
 def test_shipped_adapter_classifies_validation_intents() -> None:
-    from react_core.models.loading import load_causal_lm
+    from react_core import load_causal_lm
     from react_core.paths import DataDirError, data_dir
-    from react_core.training.evaluate import evaluate_domain
+    from react_core.training import evaluate_domain
 
     try:
         root = data_dir()

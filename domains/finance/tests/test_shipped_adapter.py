@@ -9,9 +9,9 @@ from react_finance.spec import SPEC
 
 @pytest.mark.slow
 def test_shipped_adapter_scores_validation_sentiment_and_entities() -> None:
-    from react_core.models.loading import load_causal_lm
+    from react_core import load_causal_lm
     from react_core.paths import DataDirError, data_dir
-    from react_core.training.evaluate import evaluate_domain
+    from react_core.training import evaluate_domain
 
     try:
         root = data_dir()

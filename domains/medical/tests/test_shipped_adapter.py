@@ -11,9 +11,9 @@ MIN_ACCURACY = 0.5  # measured 0.55 (the majority class, "yes", is 55 % of the 1
 
 @pytest.mark.slow
 def test_shipped_adapter_answers_validation_questions() -> None:
-    from react_core.models.loading import load_causal_lm
+    from react_core import load_causal_lm
     from react_core.paths import DataDirError, data_dir
-    from react_core.training.evaluate import evaluate_domain
+    from react_core.training import evaluate_domain
 
     try:
         root = data_dir()

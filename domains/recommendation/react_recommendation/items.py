@@ -97,10 +97,7 @@ class ItemSpace:
                          source="movielens_100k/u.item", metadata={"item": int(i)}) for i in self.ids]
         self.index = KnowledgeIndex.from_documents(docs, _Cached(embedder, texts, self.vectors), factory="Flat",
                                                    domain="recommendation")
-        self.vid_of: dict[int, int] = {}
-        for vid, chunk in self.index.items():
-            self.vid_of[int(chunk.metadata["item"])] = vid
-        self.item_of = {v: i for i, v in self.vid_of.items()}
+        self.chunk_of = {int(chunk.metadata["item"]): chunk.id for _, chunk in self.index.items()}
         self.embedder = embedder
 
     def vector(self, item: int) -> np.ndarray:
@@ -121,12 +118,11 @@ class ItemSpace:
                exclude: Sequence[int] = ()) -> list[tuple[int, float]]:
         """The ``k`` movies nearest ``profile`` in the FAISS index (only ``among`` when given)."""
         skip = {int(i) for i in exclude}
-        pool = [int(i) for i in (among if among is not None else self.ids.tolist()) if int(i) not in skip]
-        allowed = np.fromiter((self.vid_of[i] for i in pool), dtype=np.int64, count=len(pool))
-        if not len(allowed) or k <= 0:
+        pool = [self.chunk_of[int(i)] for i in (among if among is not None else self.ids.tolist())
+                if int(i) not in skip]
+        if not pool or k <= 0:
             return []
-        scores, vids = self.index.vectors.search(profile[None, :], min(k, len(allowed)), allowed)
-        return [(self.item_of[int(v)], float(s)) for s, v in zip(scores[0], vids[0]) if int(v) >= 0]
+        return [(int(h.chunk.metadata["item"]), h.score) for h in self.index.vector_search(profile, k, among=pool)]
 
     def scores(self, profile: np.ndarray, candidates: Sequence[int]) -> np.ndarray:
         """Cosine similarity of each candidate to ``profile``, read from the FAISS index."""

@@ -11,9 +11,9 @@ from react_recommendation.spec import SPEC
 
 @pytest.mark.slow
 def test_shipped_adapter_separates_held_in_positives_and_ranks(monkeypatch: pytest.MonkeyPatch) -> None:
-    from react_core.models.loading import load_causal_lm
+    from react_core import attach_adapter, load_causal_lm
     from react_core.paths import DataDirError, data_dir
-    from react_core.training.evaluate import attach_adapter, evaluate_domain
+    from react_core.training import evaluate_domain
 
     from react_recommendation.builder import direct_pairs
     from react_recommendation.lm import YES, interest_scores
