@@ -4,6 +4,9 @@
   ``test``: test.csv). A prediction counts when its first line is exactly the label.
 - ``out_of_scope``: refusal rate on out-of-scope queries written for this project: the share
   the model labels ``out_of_scope`` instead of making up an intent.
+- ``intent_classifier`` / ``out_of_scope_classifier``: the same two measures for the plugin's
+  intent classifier (``candidates.py``: MiniLM embeddings + TF-IDF, logistic regression). The
+  language model is not used, so the figure is the same in every setting.
 
 ``ranked_components`` / ``combine`` answer by ranking instead: a MiniLM + logistic-regression
 classifier (``candidates.py``) proposes the ``TOP_K`` most likely intents, scored by the
@@ -78,6 +81,21 @@ def predict_ranked(model: Any, tokenizer: Any, examples: list[dict[str, Any]], b
     return combine(candidates, likelihoods, ADAPTER_WEIGHT)
 
 
+def predict_with_classifier(model: Any, tokenizer: Any, examples: list[dict[str, Any]], batch_size: int,
+                            progress: Any = None, *, classifier: Any = None) -> list[str]:
+    """The intent classifier's top label for each example (the model is not used)."""
+    from react_customer_service.candidates import load_classifier
+
+    classifier = classifier or load_classifier(Path(examples[0]["data_dir"]))
+    predictions: list[str] = []
+    for start in range(0, len(examples), 256):
+        chunk = examples[start:start + 256]
+        predictions += classifier.predict([e["text"] for e in chunk])
+        if progress is not None:
+            progress(len(chunk))
+    return predictions
+
+
 def accuracy(predictions: list[str], examples: list[dict[str, Any]]) -> float:
     """Share of predictions whose first line is exactly the reference label."""
     if len(predictions) != len(examples):
@@ -91,4 +109,7 @@ TASKS = (
     EvalTask("intent", "accuracy", load_intent, accuracy, max_new_tokens=MAX_NEW_TOKENS,
              published=(0.9366, "BERT-large, Casanueva et al. 2020")),
     EvalTask("out_of_scope", "refusal_rate", load_out_of_scope, accuracy, max_new_tokens=MAX_NEW_TOKENS),
+    EvalTask("intent_classifier", "accuracy", load_intent, accuracy, predict=predict_with_classifier,
+             published=(0.9366, "BERT-large, Casanueva et al. 2020")),
+    EvalTask("out_of_scope_classifier", "refusal_rate", load_out_of_scope, accuracy, predict=predict_with_classifier),
 )

@@ -58,3 +58,26 @@ def test_ranked_components_score_every_candidate(data_dir: Path, hashing, tiny_l
     assert all(v < 0 for ll in likelihoods for v in ll)
     predictions = combine(candidates, likelihoods, 1.0)
     assert all(p in {*LABELS, OUT_OF_SCOPE} for p in predictions)
+
+
+def test_classifier_tasks_predict_without_the_model(data_dir: Path, hashing, tmp_path: Path) -> None:
+    from react_customer_service.evaluation import TASKS, predict_with_classifier
+
+    clf = cand.load_classifier(data_dir, embedder=hashing, cache=tmp_path)
+    examples = load_intent(data_dir, "test", 6) + load_out_of_scope(data_dir, "test", 2)
+    done = []
+    predictions = predict_with_classifier(None, None, examples, 4, done.append, classifier=clf)
+    assert predictions == clf.predict([e["text"] for e in examples]) and sum(done) == len(examples)
+    assert {t.name for t in TASKS} >= {"intent_classifier", "out_of_scope_classifier"}
+    task = next(t for t in TASKS if t.name == "intent_classifier")
+    assert task.predict is predict_with_classifier and task.published[0] == 0.9366
+
+
+def test_the_cached_classifier_predicts_what_the_fresh_one_does(data_dir: Path, hashing, tmp_path: Path) -> None:
+    fresh = cand.train_classifier(data_dir, hashing)
+    cache = tmp_path / "c"
+    cand.load_classifier(data_dir, embedder=hashing, cache=cache)  # trains and writes
+    cached = cand.load_classifier(data_dir, embedder=hashing, cache=cache)  # reads
+    texts = [e["text"] for e in load_intent(data_dir, "test", 8)] + ["something else entirely"]
+    assert np.allclose(cached.log_probs(texts), fresh.log_probs(texts), atol=1e-9)
+    assert cached.words.vocabulary_ == fresh.words.vocabulary_ and cached.chars.vocabulary_ == fresh.chars.vocabulary_
