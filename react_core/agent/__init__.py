@@ -19,6 +19,7 @@ from react_core.agent.prompt import PromptTemplates
 from react_core.agent.guard import Guard
 from react_core.agent.rewrite import Rewrite
 from react_core.agent.steps import STOP_REASONS, AgentResult, Step, Usage
+from react_core.agent.calls import current_question
 from react_core.agent.tools import Tool, ToolInputError, compose_tools, tool
 from react_core.agent.trace import read_traces, write_trace
 
@@ -44,6 +45,7 @@ __all__ = [
     "ToolInputError",
     "Usage",
     "compose_tools",
+    "current_question",
     "parse_step",
     "read_traces",
     "tool",

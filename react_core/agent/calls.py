@@ -10,6 +10,7 @@ and the next call gets a fresh worker.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import inspect
 import json
 import queue
@@ -29,15 +30,35 @@ class ToolOutcome:
     error: str | None = None
 
 
-def call_tool(tool: Tool, kwargs: dict[str, Any], *, timeout: float | None) -> ToolOutcome:
-    """Call ``tool(**kwargs)``; never raise (except KeyboardInterrupt and the like)."""
-    if timeout is None:
-        return _call(tool, kwargs)
+_QUESTION: contextvars.ContextVar[str | None] = contextvars.ContextVar("react_question", default=None)
+
+
+def current_question() -> str | None:
+    """The question of the run that is calling this tool (after any query rewrite), else ``None``.
+
+    For tools that need the customer's own words rather than what the model wrote as the
+    action input (a small model may paraphrase or truncate it): e.g. an intent classifier.
+    """
+    return _QUESTION.get()
+
+
+def call_tool(tool: Tool, kwargs: dict[str, Any], *, timeout: float | None,
+              question: str | None = None) -> ToolOutcome:
+    """Call ``tool(**kwargs)``; never raise (except KeyboardInterrupt and the like).
+
+    ``question``: what :func:`current_question` returns inside the call."""
+    token = _QUESTION.set(question)
+    try:
+        if timeout is None:
+            return _call(tool, kwargs)
+        context = contextvars.copy_context()  # the worker thread sees the question too
+    finally:
+        _QUESTION.reset(token)
     done = threading.Event()
     box: list[ToolOutcome] = []
 
     def job() -> None:
-        box.append(_call(tool, kwargs))
+        box.append(context.run(_call, tool, kwargs))
         done.set()
 
     _WORKERS.submit(job)

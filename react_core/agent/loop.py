@@ -166,7 +166,7 @@ def react_loop(agent: Agent, query: str, *, tokens: bool = False,
         else:
             tool_started = time.perf_counter()
             timeout = _min(cfg.tool_timeout, deadline - tool_started)
-            outcome = call_tool(action.tool, action.kwargs or {}, timeout=timeout)
+            outcome = call_tool(action.tool, action.kwargs or {}, timeout=timeout, question=task)
             step.tool_seconds = time.perf_counter() - tool_started
             step.observation, step.error = truncate(outcome.text, cfg.max_observation_chars), outcome.error
         yield ObservationEvent(step.index, step.observation, step.error)

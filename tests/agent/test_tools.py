@@ -161,3 +161,15 @@ def test_a_tool_factory_with_a_context_parameter_gets_the_agent_s_backend() -> N
     # factories without a context parameter are called as before; lists are used as they are
     assert DomainSpec("plain", "x", tools=lambda: [Tool("t", "T.", lambda q: q)]).get_tools()[0].name == "t"
     assert spec.get_tools()[0].name == "ask_model" and seen[-1] == ToolContext(domain="helped")
+
+
+def test_a_tool_can_read_the_run_s_question() -> None:
+    from react_core import Agent
+    from react_core.agent import current_question
+    from react_core.agent.testing import ScriptedBackend
+
+    seen = []
+    slow = Tool("echo", "Echo the question.", lambda text: seen.append(current_question()) or "ok")
+    backend = ScriptedBackend([" Call it.\nAction: echo[something else]", " Done.\nFinal Answer: ok"])
+    Agent(backend, [slow]).run("the customer's own words")  # the default tool timeout runs it in a worker
+    assert seen == ["the customer's own words"] and current_question() is None  # nothing leaks after the call

@@ -30,6 +30,7 @@ from react_customer_service.tools import (
     create_ticket_text,
     escalate_text,
     freeze_card_text,
+    intent_text,
     transfer_status_text,
 )
 
@@ -99,8 +100,19 @@ def _indent(text: str) -> str:
     return "\n".join([first, *("  " + line for line in rest)])
 
 
-def trajectory(query: str, intent: str, rng: random.Random, bank: Bank) -> dict[str, Any]:
-    """One ReAct trajectory for an in-scope query, with an account action when the query gives an id."""
+def classify_messages(query: str, top: list[tuple[str, float]] | None) -> list[dict[str, str]]:
+    """The trajectory's first step: the agent asks the intent classifier (``top``: its best matches)."""
+    if top is None:
+        return []
+    return [{"role": "assistant", "content": "Thought: I will ask the intent classifier first.\n"
+                                             f"Action: classify_intent[{' '.join(query.split())[:200]}]"},
+            {"role": "user", "content": "Observation: " + intent_text(top)}]
+
+
+def trajectory(query: str, intent: str, rng: random.Random, bank: Bank,
+               top: list[tuple[str, float]] | None = None) -> dict[str, Any]:
+    """One ReAct trajectory for an in-scope query, with an account action when the query gives an id;
+    it starts with ``classify_intent`` when the classifier's best matches ``top`` are given."""
     chunk = chunk_for_intent(intent)
     others = [c for c in faq_chunks() if c.id != chunk.id and "Intent:" in c.text]
     other = rng.choice(others)
@@ -134,6 +146,7 @@ def trajectory(query: str, intent: str, rng: random.Random, bank: Bank) -> dict[
         action_note = f"opened ticket #{number.group(1)}" if number else "tried to open a ticket"
     messages = [
         {"role": "user", "content": question},
+        *classify_messages(query, top),
         {"role": "assistant", "content": f"Thought: The customer's intent is {intent}. I will check the FAQ.\n"
                                          f"Action: search_faq[{' '.join(query.split())[:100]}]"},
         {"role": "user", "content": _indent(_observation([(chunk, 0.0325), (other, 0.0161)], query))},
@@ -148,9 +161,10 @@ def trajectory(query: str, intent: str, rng: random.Random, bank: Bank) -> dict[
     return {"messages": messages, "meta": {"kind": "trajectory", "intent": intent}}
 
 
-def refusal_trajectory(query: str) -> dict[str, Any]:
+def refusal_trajectory(query: str, top: list[tuple[str, float]] | None = None) -> dict[str, Any]:
     return {"messages": [
         {"role": "user", "content": query},
+        *classify_messages(query, top),
         {"role": "assistant", "content": "Thought: This is not about banking, so no intent fits (out_of_scope). "
                                          f"I should not guess an intent.\nFinal Answer: Intent: {OUT_OF_SCOPE}. "
                                          f"{REFUSAL} Action taken: none."},
@@ -184,8 +198,14 @@ def confirmed_freeze_trajectory(card: str, bank: Bank) -> dict[str, Any]:
 
 
 def build_training_data(data_dir: Path, *, trajectories_per_intent: int = 1, oos_repeat: int = 3,
-                        seed: int = 0) -> Iterator[dict[str, Any]]:
-    """Direct intent pairs and ReAct trajectories from Banking77's training rows (validation held out)."""
+                        seed: int = 0, classify: bool = False, classifier: Any = None) -> Iterator[dict[str, Any]]:
+    """Direct intent pairs and ReAct trajectories from Banking77's training rows (validation held out).
+
+    With ``classify``, trajectories start with ``classify_intent``, whose observation is the
+    real intent classifier's output (``classifier``, default: the cached one for ``data_dir``),
+    and a query is used for a trajectory only when the classifier's best match is its label.
+    Off by default: the shipped adapter was trained without it (see the domain's docs).
+    """
     rows = read_split(Path(data_dir), "train")
     for text, intent in rows:
         yield {"prompt": intent_prompt(text), "completion": f" {intent}"}
@@ -193,18 +213,34 @@ def build_training_data(data_dir: Path, *, trajectories_per_intent: int = 1, oos
     for _ in range(oos_repeat):
         for text in oos:
             yield {"prompt": intent_prompt(text), "completion": f" {OUT_OF_SCOPE}"}
+    if classify and classifier is None:
+        from react_customer_service.candidates import load_classifier
+
+        classifier = load_classifier(Path(data_dir))
     rng = random.Random(seed)
     by_intent: dict[str, list[str]] = {}
     for text, intent in rows:
         by_intent.setdefault(intent, []).append(text)
+    tops: dict[str, list[tuple[str, float]]] = {}
+
+    def agreeing(texts: list[str], label: str, n: int) -> list[str]:
+        """``n`` of ``texts`` (seeded), when classifying: whose classifier top match is ``label``."""
+        if not classify:
+            return rng.sample(texts, n)
+        new = [t for t in texts if t not in tops]
+        if new:
+            tops.update(zip(new, classifier.top_k(new, 3)))
+        good = [t for t in texts if tops[t][0][0] == label]
+        return rng.sample(good, min(n, len(good)))
+
     with tempfile.TemporaryDirectory() as tmp:
         bank = Bank(Path(tmp) / "bank.db")
         for intent in sorted(by_intent):
             extra = 1 if intent in CARD_INTENTS | FREEZE_INTENTS | TRANSFER_INTENTS | TICKET_INTENTS else 0
-            for text in rng.sample(by_intent[intent], trajectories_per_intent + extra):
-                yield trajectory(text, intent, rng, bank)
-        for text in oos[::4]:
-            yield refusal_trajectory(text)
+            for text in agreeing(by_intent[intent], intent, trajectories_per_intent + extra):
+                yield trajectory(text, intent, rng, bank, tops.get(text))
+        for text in (agreeing(oos[::4], OUT_OF_SCOPE, len(oos[::4])) if classify else oos[::4]):
+            yield refusal_trajectory(text, tops.get(text))
         for text in HUMAN_REQUESTS:
             yield escalation_trajectory(text, bank)
         for card in FREEZABLE[:4]:

@@ -29,9 +29,15 @@ EXAMPLE_QUERIES = [
 FUSION = FusionPolicy(alpha=0.0, retrieval_k=2)
 
 
-def build_tools(db_path: Path | str | None = None, index: Any | None = None) -> list[Any]:
+def build_tools(db_path: Path | str | None = None, index: Any | None = None,
+                classifier: Any | None = None) -> list[Any]:
     """The agent's tools: ``search_faq`` over the FAQ index (built and cached on first use with the
-    default embedder unless ``index`` is given) and the account tools on the demo database."""
+    default embedder unless ``index`` is given) and the account tools on the demo database.
+
+    ``classifier`` (an ``IntentClassifier``, or a callable returning one on first use, e.g.
+    ``lambda: load_classifier(data_dir())``) adds ``classify_intent``. It is off by default: the
+    shipped adapter was not trained with it, and an adapter trained on trajectories that start
+    with it ignored its answer (docs/domains/customer_service.md)."""
     from react_core.retrieval import load_or_build
 
     from react_customer_service.db import Bank
@@ -39,7 +45,7 @@ def build_tools(db_path: Path | str | None = None, index: Any | None = None) -> 
 
     if index is None:
         index = load_or_build(SPEC)
-    return make_tools(Bank(db_path), index, k=SPEC.fusion.retrieval_k)
+    return make_tools(Bank(db_path), index, k=SPEC.fusion.retrieval_k, classifier=classifier)
 
 
 SPEC = DomainSpec.from_package(  # prompts/, adapter/ and knowledge/ come from the package folder

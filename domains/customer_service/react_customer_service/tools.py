@@ -1,4 +1,5 @@
-"""The agent's tools: ``search_faq`` over the FAQ index and the account tools on the demo bank.
+"""The agent's tools: ``classify_intent`` (the intent classifier), ``search_faq`` over the FAQ
+index and the account tools on the demo bank.
 
 Every input is validated; an unknown or malformed id becomes an observation that says so and
 how to fix it, never an exception. Writes (freezing a card, tickets, escalations) are
@@ -7,9 +8,12 @@ transactions in :class:`~react_customer_service.db.Bank`.
 
 from __future__ import annotations
 
+import math
+import threading
 from typing import Any
 
 from react_core import Tool, tool
+from react_core.agent import current_question
 
 from react_customer_service.db import CARD_ID, CUSTOMER_ID, TRANSFER_ID, Bank
 
@@ -175,7 +179,49 @@ def faq_search_tool(index: Any, k: int = 3) -> Tool:
                                          "Cite the passage you use by its [id]."))
 
 
-def make_tools(bank: Bank | None = None, index: Any | None = None, k: int = 3) -> list[Tool]:
-    """All the domain's tools; the FAQ search only when an index is given."""
-    tools = [faq_search_tool(index, k)] if index is not None else []
+def intent_text(top: list[tuple[str, float]]) -> str:
+    """The classifier's best matches as the observation shows them: ``card_arrival 0.97; ...``."""
+    return "; ".join(f"{label} {math.exp(logp):.2f}" for label, logp in top)
+
+
+def intent_tool(classifier: Any, k: int = 3) -> Tool:
+    """``classify_intent[message]``: the intent classifier's ``k`` best intents with probabilities.
+
+    ``classifier`` is an ``IntentClassifier`` or a callable that returns one (called on first
+    use); when it cannot be had (no Banking77 in the data directory to train it on), the
+    observation says so and the agent names the intent itself. Inside an agent run the tool
+    classifies the run's question (``react_core.agent.current_question``), not the action
+    input: a small model often garbles the message it copies into the action."""
+    state: dict[str, Any] = {}
+    lock = threading.Lock()  # concurrent runs share the tool: load the classifier once
+
+    def classify_intent(message: str) -> str:
+        """Name the customer's intent: the bank's intent classifier's best matches and their probabilities.
+
+        Args:
+            message: The customer's message.
+        """
+        message = current_question() or message
+        if not message.strip():
+            return "classify_intent needs the customer's message, e.g. classify_intent[my card has not arrived]"
+        with lock:
+            if "clf" not in state:
+                try:
+                    state["clf"] = classifier() if callable(classifier) else classifier
+                except Exception as exc:  # noqa: BLE001 - no classifier: the agent goes on without one
+                    state["clf"] = None
+                    state["why"] = f"{type(exc).__name__}: {exc}"
+        if state["clf"] is None:
+            return f"The intent classifier is not available ({state['why']}); name the intent yourself."
+        return intent_text(state["clf"].top_k([message], k)[0])
+
+    return tool(classify_intent)
+
+
+def make_tools(bank: Bank | None = None, index: Any | None = None, k: int = 3,
+               classifier: Any | None = None) -> list[Tool]:
+    """All the domain's tools; the FAQ search only when an index is given, the intent
+    classifier only when ``classifier`` (an ``IntentClassifier`` or a loader) is given."""
+    tools = [intent_tool(classifier)] if classifier is not None else []
+    tools += [faq_search_tool(index, k)] if index is not None else []
     return tools + account_tools(bank or Bank())

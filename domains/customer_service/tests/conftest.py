@@ -58,3 +58,11 @@ def tiny_lm_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from react_core.testing import tiny_causal_lm
 
     return tiny_causal_lm(tmp_path_factory.mktemp("tiny-lm"))
+
+
+@pytest.fixture(autouse=True)
+def _hashing_classifier(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The intent classifier on a hashing embedder: tests neither load MiniLM nor depend on it."""
+    from react_customer_service import candidates
+
+    monkeypatch.setattr(candidates, "EMBEDDER", "hashing-256")

@@ -63,6 +63,23 @@ def test_builder_yields_pairs_and_trajectories_the_core_reads(data_dir: Path, tm
             "escalate_to_human", "finish"} <= used
 
 
+def test_trajectories_start_with_the_classifier_and_take_its_answer(data_dir: Path) -> None:
+    from react_customer_service.candidates import load_classifier
+    from react_customer_service.tools import intent_text
+
+    classifier = load_classifier(data_dir)
+    assert not any("classify_intent" in json.dumps(r) for r in build_training_data(data_dir))  # off by default
+    trajectories = [r for r in build_training_data(data_dir, classify=True) if "messages" in r]
+    started = [t for t in trajectories if "Action: classify_intent[" in t["messages"][1]["content"]]
+    assert len(started) >= len(LABELS)  # every in-scope intent (escalations and confirmations go straight on)
+    for t in started:
+        query = t["messages"][1]["content"].split("classify_intent[", 1)[1].rstrip("]")
+        top = classifier.top_k([query], 3)[0]
+        assert t["messages"][2]["content"] == "Observation: " + intent_text(top)  # the real classifier's output
+        assert t["meta"]["intent"] == top[0][0]  # the named intent is the classifier's best match
+        assert f"Intent: {top[0][0]}." in t["messages"][-1]["content"]
+
+
 def test_trajectory_observations_come_from_the_real_tools(data_dir: Path) -> None:
     text = json.dumps(list(build_training_data(data_dir)))
     assert "Not frozen yet: freezing CARD-" in text and "(source: [cards.md#1])" in text

@@ -113,3 +113,40 @@ def test_unknown_ids_never_crash_the_agent(bank: Bank) -> None:
     result = Agent(backend, make_tools(bank)).run("where is TR-9999")
     assert result.ok and result.steps[0].error is None
     assert result.steps[0].observation.startswith("No transfer with id TR-9999")
+
+
+def test_classify_intent_reports_the_best_matches_or_why_it_cannot(data_dir, bank) -> None:
+    from react_customer_service.candidates import load_classifier
+
+    calls = []
+
+    def loader():
+        calls.append(1)
+        return load_classifier(data_dir)
+
+    tool = {t.name: t for t in make_tools(bank, classifier=loader)}["classify_intent"]
+    out = tool("test question 3 about card arrival")
+    assert out.startswith("card_arrival ") and out.count(";") == 2
+    tool("anything else")
+    assert calls == [1]  # loaded once, on first use
+    assert "needs the customer's message" in tool("   ")
+
+    def missing():
+        raise FileNotFoundError("banking77/train.csv not found; set REACT_DATA_DIR")
+
+    broken = {t.name: t for t in make_tools(bank, classifier=missing)}["classify_intent"]
+    assert "not available (FileNotFoundError: banking77/train.csv not found" in broken("where is my card")
+    assert "classify_intent" not in {t.name for t in make_tools(bank)}  # no classifier given: no tool
+
+
+def test_classify_intent_in_a_run_classifies_the_question_not_the_garbled_input(data_dir, bank) -> None:
+    from react_core import Agent
+    from react_core.agent.testing import ScriptedBackend
+
+    from react_customer_service.candidates import load_classifier
+
+    tools = make_tools(bank, classifier=load_classifier(data_dir))
+    backend = ScriptedBackend([" I will ask the classifier.\nAction: classify_intent[What's the weather in Leeds?]",
+                               " Done.\nFinal Answer: ok"])
+    result = Agent(backend, tools).run("test question 2 about pending transfer")
+    assert result.steps[0].observation.startswith("pending_transfer ")

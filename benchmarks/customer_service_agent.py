@@ -1,0 +1,97 @@
+"""The customer-service ReAct agent end to end: the intent its answers name, on test queries.
+
+Runs the domain's agent (its prompt, few-shot examples and tools: ``classify_intent``,
+``search_faq``, the account tools on a fresh demo bank) over the batched engine on an evenly
+spread sample of Banking77 test queries and on the out-of-scope test queries, and reads the
+``Intent: <label>.`` line of each final answer. Every adapter given is run on the same
+queries in the same process (``name=path``), so the figures compare side by side.
+
+    .venv/bin/python benchmarks/customer_service_agent.py --limit 100 \
+        --adapter shipped=domains/customer_service/react_customer_service/adapter \
+        --adapter previous=.cache/cs-adapter2
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import tempfile
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from results_io import write_result  # noqa: E402
+
+from react_core import Agent, AgentConfig, data_dir  # noqa: E402
+from react_customer_service.evaluation import load_intent, load_out_of_scope  # noqa: E402
+
+INTENT = re.compile(r"Intent:\s*([A-Za-z_?]+?)\.?(?:\s|$)")
+
+
+def named_intent(answer: str | None) -> str | None:
+    match = INTENT.search(answer or "")
+    return match.group(1) if match else None
+
+
+def run_adapter(backend, spec, examples, *, adapter: str, concurrency: int) -> dict:
+    from react_customer_service.spec import build_tools
+
+    config = AgentConfig(max_steps=6, max_new_tokens=160, max_seconds=900)
+    with tempfile.TemporaryDirectory() as tmp:
+        tools = build_tools(db_path=Path(tmp) / "bank.db")
+        agent = Agent.from_domain(backend, replace(spec, tools=tools), adapter=adapter, config=config)
+
+        def one(example: dict) -> dict:
+            result = agent.run(example["text"])
+            actions = [s.action for s in result.steps]
+            return {"text": example["text"], "reference": example["reference"],
+                    "named": named_intent(result.answer), "stop_reason": result.stop_reason,
+                    "classified": "classify_intent" in actions, "steps": len(result.steps)}
+
+        start = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=concurrency) as pool:
+            rows = list(pool.map(one, examples))
+    seconds = time.perf_counter() - start
+    n = len(rows)
+    return {"n": n, "named_intent_accuracy": round(sum(r["named"] == r["reference"] for r in rows) / n, 4),
+            "answered": round(sum(r["stop_reason"] == "final_answer" for r in rows) / n, 4),
+            "called_classifier": round(sum(r["classified"] for r in rows) / n, 4),
+            "stop_reasons": dict(Counter(r["stop_reason"] for r in rows)), "seconds": round(seconds),
+            "rows": rows}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--adapter", action="append", required=True, help="name=path (repeat)")
+    ap.add_argument("--limit", type=int, default=100, help="in-scope test queries (evenly spread)")
+    ap.add_argument("--oos", type=int, default=30, help="out-of-scope test queries")
+    ap.add_argument("--split", default="test")
+    ap.add_argument("--concurrency", type=int, default=32)
+    ap.add_argument("--data-dir")
+    args = ap.parse_args()
+
+    from react_core.runtime import Runtime
+    from react_customer_service.spec import SPEC
+
+    root = data_dir(args.data_dir)
+    sets = {"intent": load_intent(root, args.split, args.limit), "out_of_scope": load_out_of_scope(root, args.split, args.oos)}
+    runtime = Runtime.load()
+    results: dict = {}
+    for item in args.adapter:
+        name, path = item.split("=", 1)
+        runtime.store.install(f"cs_{name}", Path(path))
+        for set_name, examples in sets.items():
+            out = run_adapter(runtime.backend, SPEC, examples, adapter=f"cs_{name}", concurrency=args.concurrency)
+            results.setdefault(name, {})[set_name] = out
+            print(name, set_name, {k: v for k, v in out.items() if k != "rows"}, flush=True)
+    runtime.close()
+    print("wrote", write_result("customer_service_agent", {"split": args.split, "results": results}))
+
+
+if __name__ == "__main__":
+    main()
