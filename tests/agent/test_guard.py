@@ -121,6 +121,8 @@ def test_holds_answer_when_the_final_text_can_change() -> None:
     assert _agent([])[0].holds_answer
     assert not _agent([], guards=[Guard("s", screen=_screen)])[0].holds_answer
     assert not _agent([], guards=())[0].holds_answer
+    back = Rewrite("back", lambda q, text: None, adapter="translation")
+    assert _agent([], guards=(), answer_rewrite=back)[0].holds_answer  # a translated answer is held too
 
 
 def test_guard_and_spec_validation() -> None:
