@@ -10,7 +10,7 @@ from react_core.agent.testing import ScriptedBackend
 from react_core.serving import Service
 from react_core.serving.server import ServerThread
 
-from tests.serving.test_http import sse_events
+from .test_http import sse_events
 
 DRAFT = " Sure.\nFinal Answer: Take 300 mg of warfarin. Warfarin thins the blood."
 REVIEWED = "Warfarin thins the blood. (Not a diagnosis.)"
