@@ -103,9 +103,10 @@ class DomainSpec:
                 problems.append(f"knowledge path {p} does not exist")
         if not (callable(self.tools) or isinstance(self.tools, (list, tuple))):
             problems.append("tools must be a list of tools or a callable returning one")
-        bad = [type(g).__name__ for g in self.guards if not isinstance(g, Guard)]
-        if isinstance(self.guards, (str, Guard)) or bad:
-            problems.append(f"guards must be a list of react_core.Guard objects (got {bad or type(self.guards).__name__})")
+        if isinstance(self.guards, (str, Guard)) or not isinstance(self.guards, (list, tuple)):
+            problems.append(f"guards must be a list of react_core.Guard objects, got {type(self.guards).__name__}")
+        elif bad := [type(g).__name__ for g in self.guards if not isinstance(g, Guard)]:
+            problems.append(f"guards must be a list of react_core.Guard objects (got {', '.join(bad)})")
         names = [t.name for t in self.eval_tasks]
         if len(set(names)) != len(names):
             problems.append(f"eval task names repeat: {names}")

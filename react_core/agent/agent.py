@@ -49,6 +49,8 @@ class Agent:
         self.domain = domain
         self.query_rewrite = query_rewrite
         self.answer_rewrite = answer_rewrite
+        if isinstance(guards, Guard):
+            raise TypeError("guards must be a list of Guard objects: wrap a single guard in a list")
         self.guards = tuple(guards)
         for g in self.guards:
             if not isinstance(g, Guard):

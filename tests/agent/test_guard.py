@@ -132,10 +132,14 @@ def test_guard_and_spec_validation() -> None:
         Guard("", screen=_screen)
     with pytest.raises(ValueError, match="screen must be callable"):
         Guard("x", screen="not callable")
-    with pytest.raises(ValueError, match="guards must be a list of react_core.Guard"):
+    with pytest.raises(ValueError, match=r"guards must be a list of react_core.Guard objects \(got function\)"):
         DomainSpec("med", "medicine", guards=[_screen]).validate()
+    with pytest.raises(ValueError, match="guards must be a list of react_core.Guard objects, got Guard"):
+        DomainSpec("med", "medicine", guards=SAFETY).validate()  # one guard, not a list
     with pytest.raises(TypeError, match="guards must be Guard objects"):
         Agent(ScriptedBackend([]), guards=[_screen])
+    with pytest.raises(TypeError, match="wrap a single guard in a list"):
+        Agent(ScriptedBackend([]), guards=SAFETY)
 
 
 class MedPlugin:
