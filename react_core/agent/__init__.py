@@ -16,7 +16,7 @@ from react_core.agent.events import (
 )
 from react_core.agent.parser import ParsedStep, ParseError, parse_step
 from react_core.agent.prompt import PromptTemplates
-from react_core.agent.guard import Guard
+from react_core.agent.guard import Guard, review_steps
 from react_core.agent.rewrite import Rewrite
 from react_core.agent.steps import STOP_REASONS, AgentResult, Step, Usage
 from react_core.agent.calls import current_question
@@ -36,6 +36,7 @@ __all__ = [
     "ParsedStep",
     "PromptTemplates",
     "Guard",
+    "review_steps",
     "Rewrite",
     "Step",
     "StepEvent",

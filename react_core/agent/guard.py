@@ -55,6 +55,19 @@ class Guard:
                 raise ValueError(f"Guard {self.name!r}: {what} must be callable")
 
 
+def review_steps(steps: Sequence[Step]) -> list[int]:
+    """Indexes (into ``steps``) of the guard steps that reviewed an answer: those after the final step.
+
+    A screen's step comes before any final step; a review's ``action_input`` is the draft it got."""
+    finished = False
+    found = []
+    for i, step in enumerate(steps):
+        if step.kind == "guard" and finished:
+            found.append(i)
+        finished = finished or step.is_final
+    return found
+
+
 def holds_answer(guards: Sequence[Guard]) -> bool:
     """Whether the final answer may differ from what the model wrote (so it must not be streamed early)."""
     return any(g.review is not None for g in guards)

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from react_core.agent.guard import review_steps
 from react_core.agent.steps import AgentResult, Step
 
 
@@ -102,7 +103,7 @@ def client_steps(result: AgentResult) -> list[dict[str, Any]]:
     """The run's steps as a client sees them: a draft answer that a guard reviewed is withheld
     (the trace keeps it; a client gets only what the policy let through)."""
     shown = [step_json(s) for s in result.steps]
-    reviews = [i for i, s in enumerate(result.steps) if s.kind == "guard" and any(p.is_final for p in result.steps[:i])]
+    reviews = review_steps(result.steps)
     if reviews:
         for i, step in enumerate(result.steps):
             if step.is_final or i in reviews:

@@ -172,3 +172,12 @@ def test_react_chat_enforces_the_domain_s_guards(monkeypatch) -> None:
 
     out = CliRunner().invoke(app, ["chat", "--domain", "bank", "My chest pain is back, and my card is lost"])
     assert out.exit_code == 0 and EMERGENCY in out.stdout  # another domain's everywhere guard
+
+
+def test_review_steps_are_the_guard_steps_after_the_answer() -> None:
+    from react_core.agent import review_steps
+
+    reviewed = _agent([LOOKUP, DOSE])[0].run("What does aspirin do?")
+    assert review_steps(reviewed.steps) == [2]
+    screened = _agent([LOOKUP])[0].run("I have chest pain right now")
+    assert review_steps(screened.steps) == []  # a screen is not a review

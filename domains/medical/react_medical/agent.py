@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from react_core import Agent, AgentResult
+from react_core.agent import review_steps
 
 from react_medical import safety
 from react_medical.guards import POLICY, SOURCE_TOOLS, sources_in
@@ -42,8 +43,7 @@ def retrieved_sources(result: AgentResult) -> list[str]:
 
 def _draft(result: AgentResult) -> str | None:
     """What the model answered before the policy reviewed it (the answer when nothing reviewed it)."""
-    reviewed = [s for s in result.steps if s.kind == "guard" and s.action == POLICY.name and
-                any(p.is_final for p in result.steps[:result.steps.index(s)])]
+    reviewed = [result.steps[i] for i in review_steps(result.steps) if result.steps[i].action == POLICY.name]
     return str(reviewed[0].action_input) if reviewed else result.answer
 
 
