@@ -37,8 +37,8 @@ def sources_in(steps: Sequence[Any]) -> list[str]:
 
 
 def emergency_screen(question: str) -> str | None:
-    kind = safety.emergency_kind(question)
-    return None if kind is None else f"{safety.emergency_message(kind)}\n\n{safety.DISCLAIMER}"
+    reply = safety.emergency_reply(question)
+    return None if reply is None else reply.text
 
 
 def dosing_screen(question: str) -> str | None:

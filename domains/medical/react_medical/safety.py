@@ -394,12 +394,19 @@ class PolicyResult:
     notes: tuple[str, ...] = field(default=())
 
 
+def emergency_reply(query: str) -> PolicyResult | None:
+    """The policy's answer to ``query`` when it describes an emergency (rule 1), else ``None``."""
+    kind = emergency_kind(query)
+    return None if kind is None else PolicyResult(f"{emergency_message(kind)}\n\n{DISCLAIMER}", "emergency",
+                                                  emergency=kind)
+
+
 def screen(query: str) -> PolicyResult | None:
     """The policy's answer to ``query`` when the model must not be asked (an emergency, a
     prescription dosing request), else ``None``."""
-    kind = emergency_kind(query)
-    if kind is not None:
-        return PolicyResult(f"{emergency_message(kind)}\n\n{DISCLAIMER}", "emergency", emergency=kind)
+    emergency = emergency_reply(query)
+    if emergency is not None:
+        return emergency
     if is_dosing_request(query):
         rx, otc = drugs_in(query)
         if rx or not otc:
