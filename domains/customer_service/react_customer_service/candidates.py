@@ -47,6 +47,14 @@ def _vectorizer(settings: dict[str, Any], terms: np.ndarray | None = None, idf: 
     return vec
 
 
+def _features(embedder: Any, words: Any, chars: Any, texts: list[str]) -> Any:
+    """The classifier's input: [embedding x EMBED_WEIGHT, word TF-IDF, char TF-IDF], one sparse row per text."""
+    from scipy.sparse import csr_matrix, hstack
+
+    x = np.asarray(embedder.embed_queries(texts), dtype=np.float64) * EMBED_WEIGHT
+    return hstack([csr_matrix(x), words.transform(texts), chars.transform(texts)]).tocsr()
+
+
 def _terms(vec: Any) -> np.ndarray:
     return np.array(sorted(vec.vocabulary_, key=vec.vocabulary_.get))
 
@@ -64,10 +72,7 @@ class IntentClassifier:
     embedder: Any
 
     def features(self, texts: list[str]) -> Any:
-        from scipy.sparse import csr_matrix, hstack
-
-        x = np.asarray(self.embedder.embed_queries(texts), dtype=np.float64) * EMBED_WEIGHT
-        return hstack([csr_matrix(x), self.words.transform(texts), self.chars.transform(texts)]).tocsr()
+        return _features(self.embedder, self.words, self.chars, texts)
 
     def log_probs(self, texts: list[str]) -> np.ndarray:
         """``[len(texts), len(labels)]`` log-probabilities."""
@@ -113,8 +118,7 @@ def train_classifier(data_dir: Path, embedder: Any) -> IntentClassifier:
     rows = read_split(Path(data_dir), "train") + [(q, OUT_OF_SCOPE) for q in oos_queries("train")]
     texts = [t for t, _ in rows]
     words, chars = _vectorizer(WORDS).fit(texts), _vectorizer(CHARS).fit(texts)
-    untrained = IntentClassifier((), np.zeros(0), np.zeros(0), words, chars, embedder)
-    clf = LogisticRegression(C=C, max_iter=3000).fit(untrained.features(texts), [y for _, y in rows])
+    clf = LogisticRegression(C=C, max_iter=3000).fit(_features(embedder, words, chars, texts), [y for _, y in rows])
     weights = clf.coef_.astype(np.float32).astype(np.float64)  # what the cache keeps, so fresh == cached
     return IntentClassifier(tuple(str(c) for c in clf.classes_), weights, clf.intercept_, words, chars, embedder)
 
