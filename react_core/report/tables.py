@@ -107,10 +107,16 @@ def training_table(results: ResultSet) -> str:
     data = results.named.get("training_throughput")
     if not data:
         return _missing("training throughput", "python benchmarks/training_throughput.py")
-    rows = [[name, f"{r['ours_tokens_per_s']:.0f}", f"{r['plain_tokens_per_s']:.0f}", f"**{r['speedup']:.2f}x**",
-             str(r.get("batch", "")), r.get("device", "")] for name, r in data["results"].items() if isinstance(r, dict)]
-    return _table(["data", "ours tokens/s", "plain Trainer + PEFT tokens/s", "speed-up", "batch", "device"], rows) + \
-        f"\n\nCommand: `{data['command']}` ({data['date']})."
+    found = [(name, r) for name, r in data["results"].items() if isinstance(r, dict)]
+    parts = any("label_only_tokens_per_s" in r for _, r in found)  # older files have no per-part figure
+    rows = []
+    for name, r in found:
+        part = [f"{r['label_only_tokens_per_s']:.0f} ({r['label_only_speedup']:.2f}x)"] if parts else []
+        rows.append([name, f"{r['ours_tokens_per_s']:.0f}", *part, f"{r['plain_tokens_per_s']:.0f}",
+                     f"**{r['speedup']:.2f}x**", str(r.get("batch", "")), r.get("device", "")])
+    head = ["data", "ours tokens/s", *(["label logits only, no shared head"] if parts else []),
+            "plain Trainer + PEFT tokens/s", "speed-up", "batch", "device"]
+    return _table(head, rows) + f"\n\nCommand: `{data['command']}` ({data['date']})."
 
 
 def serving_table(results: ResultSet) -> str:

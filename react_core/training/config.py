@@ -28,6 +28,9 @@ class TrainConfig:
     validation_fraction: float = field(default=0.1, metadata={"help": "share of data held out when no validation set is given"})
     seed: int = field(default=0, metadata={"help": "random seed"})
     label_logits_only: bool = field(default=True, metadata={"help": "compute the output layer only where labels are (much faster)"})
+    share_prefix: bool = field(default=True, metadata={
+        "help": "run a head every example of a batch starts with (instruction, system prompt) once per batch "
+                "(exact; needs label_logits_only; one process only)"})
     group_by_length: bool = field(default=True, metadata={"help": "batch examples of similar length together"})
     dtype: str | None = field(default=None, metadata={"help": "bf16/fp16/fp32 (default: automatic)"})
     device: str | None = field(default=None, metadata={"help": "cpu/cuda (default: automatic)"})

@@ -6,6 +6,12 @@ label (``logits_to_keep`` with the positions, through the model's own forward, s
 accelerate and DDP wrappers all apply) and take the cross-entropy there. Batches are padded
 on the left, so short answers line up at the end and the union of labelled positions across
 a batch stays small.
+
+When the collator found a head that every example of the batch shares (``prefix_ids``, see
+``Collator``), the head runs once with a key/value cache, the cache is repeated for the batch,
+and the examples' remainders run over it: the transformer body then computes the head once per
+batch instead of once per example. Gradients flow through the cache into the head's LoRA
+weights, so loss and gradients are those of the unshared batch.
 """
 
 from __future__ import annotations
@@ -35,13 +41,30 @@ def label_position_loss(model: Any, batch: dict[str, torch.Tensor]) -> tuple[tor
     labels = batch["labels"]
     target = labels[:, 1:]  # the token predicted at position t is labels[:, t + 1]
     wanted = (target != IGNORE).any(dim=0).nonzero(as_tuple=True)[0]  # union over the batch
-    outputs = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"],
-                    position_ids=batch.get("position_ids"), logits_to_keep=wanted, use_cache=False)
+    inputs = {"input_ids": batch["input_ids"], "attention_mask": batch["attention_mask"],
+              "position_ids": batch.get("position_ids")}
+    if batch.get("prefix_ids") is not None:
+        inputs = _over_shared_head(model, batch["prefix_ids"], inputs)
+    outputs = model(**inputs, logits_to_keep=wanted, use_cache=inputs.get("cache") is not None)
     logits = outputs.logits  # (B, K, V)
     picked = target[:, wanted]  # (B, K)
     keep = picked != IGNORE
     loss = F.cross_entropy(logits[keep].float(), picked[keep])
     return loss, int(wanted.numel())
+
+
+def _over_shared_head(model: Any, prefix_ids: torch.Tensor, inputs: dict[str, Any]) -> dict[str, Any]:
+    """Run the shared head once; return ``inputs`` extended to continue from its cache, per row."""
+    from transformers import DynamicCache
+
+    rows, head = inputs["input_ids"].shape[0], prefix_ids.shape[1]
+    cache = DynamicCache()
+    none = torch.empty(0, dtype=torch.long, device=prefix_ids.device)  # no logits for the head
+    model(input_ids=prefix_ids, cache=cache, use_cache=True, logits_to_keep=none)
+    cache.batch_repeat_interleave(rows)
+    mask = inputs["attention_mask"]
+    ones = torch.ones((rows, head), dtype=mask.dtype, device=mask.device)
+    return {**inputs, "attention_mask": torch.cat([ones, mask], dim=1), "cache": cache}
 
 
 def full_logits_loss(model: Any, batch: dict[str, torch.Tensor]) -> torch.Tensor:

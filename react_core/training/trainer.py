@@ -64,6 +64,21 @@ def make_trainer_class(label_logits_only: bool):
     return ReactTrainer
 
 
+def make_collator(config: TrainConfig, tokenizer: Any, model: Any, *, world_size: int = 1) -> Collator:
+    """The batch collator ``config`` asks for: left padding and shared heads for the label-position loss.
+
+    Shared heads need two forward passes before one backward, which DDP's gradient hooks do not
+    allow, so they are off when training runs in several processes.
+    """
+    if not config.label_logits_only:
+        return Collator(tokenizer.pad_token_id, side="right")
+    share = config.share_prefix and world_size == 1
+    if config.share_prefix and not share:
+        log.info("share_prefix is off: it runs in one process only (world size %d)", world_size)
+    window = getattr(getattr(model, "config", None), "sliding_window", None)
+    return Collator(tokenizer.pad_token_id, side="left", share_prefix=share, window=window)
+
+
 def build_peft_model(model: Any, config: TrainConfig, *, adapter_name: str = "default") -> Any:
     """A fresh LoRA adapter on ``model`` as ``config`` says, or ``config.init_adapter`` loaded trainable."""
     from peft import LoraConfig, PeftModel, get_peft_model
@@ -154,10 +169,10 @@ def train_adapter(config: TrainConfig, train: Sequence[Example], validation: Seq
     if val_rows and config.eval_steps > 0 and config.early_stopping_patience > 0:
         callbacks.append(EarlyStoppingCallback(early_stopping_patience=config.early_stopping_patience))
     trainer_cls = make_trainer_class(config.label_logits_only)
-    pad_side = "left" if config.label_logits_only else "right"
     trainer = trainer_cls(model=peft_model, args=args, train_dataset=_Rows(train_rows),
                           eval_dataset=_Rows(val_rows) if val_rows else None,
-                          data_collator=Collator(tokenizer.pad_token_id, side=pad_side), callbacks=callbacks)
+                          data_collator=make_collator(config, tokenizer, model, world_size=args.world_size),
+                          callbacks=callbacks)
     start = time.perf_counter()
     checkpoint = None
     if resume and (work_dir / "checkpoints").is_dir():

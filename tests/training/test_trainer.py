@@ -13,6 +13,7 @@ from react_core.training.config import TrainConfig, parse_override
 from react_core.training.data import from_prompt_completion, parse_record
 from react_core.training.loss import full_logits_loss, label_position_loss
 from react_core.training.tokenize import Collator, encode
+from react_core.training.trainer import make_collator
 
 
 def _batch(tokenizer, side: str):
@@ -32,6 +33,60 @@ def test_label_position_loss_equals_the_full_loss(tiny_lm) -> None:
     assert torch.allclose(fast, full, atol=1e-5), (fast, full)
     width = _batch(tokenizer, "left")["input_ids"].shape[1]
     assert computed < width - 1  # fewer logit positions than the whole sequence
+
+
+def _shared_head_rows(tokenizer, head: str = "Name the intent of the message. "):
+    exs = [from_prompt_completion(f"{head}Q: {q}\nA:", f" {a}")
+           for q, a in (("my card?", "card"), ("hi", "hello"), ("transfer is late", "transfer"))]
+    return [{"input_ids": r.input_ids, "labels": r.labels} for r in (encode(e, tokenizer) for e in exs)]
+
+
+def _loss_and_grads(model, batch):
+    params = [p for p in model.parameters() if p.requires_grad]
+    loss, _ = label_position_loss(model, batch)
+    return loss, torch.autograd.grad(loss, params)
+
+
+@pytest.mark.parametrize("head", ["Name the intent of the message. ",
+                                  "Name the intent of the message a bank customer wrote to us today. "],
+                         ids=["within the window", "beyond the window"])
+def test_shared_head_runs_once_with_the_same_loss_and_gradients(tiny_lm, head) -> None:
+    from peft import LoraConfig, get_peft_model
+
+    model, tokenizer = tiny_lm
+    model = get_peft_model(model, LoraConfig(r=4, target_modules=["q_proj", "v_proj"], init_lora_weights=False))
+    rows = _shared_head_rows(tokenizer, head)
+    beyond = max(len(r["input_ids"]) for r in rows) > model.config.sliding_window
+    assert beyond == ("today" in head)
+    shared = make_collator(TrainConfig(), tokenizer, model)(rows)  # the collator training uses
+    plain = Collator(tokenizer.pad_token_id, side="left")(rows)
+    assert shared["prefix_ids"].shape[0] == 1 and shared["prefix_ids"].shape[1] >= 16
+    assert shared["input_ids"].shape[1] + shared["prefix_ids"].shape[1] == plain["input_ids"].shape[1]
+    # Beyond the window the remainders are padded on the right (no padding between head and rest).
+    assert bool(shared["attention_mask"][:, 0].all()) == beyond
+    (loss_plain, grads_plain), (loss_shared, grads_shared) = (_loss_and_grads(model, b) for b in (plain, shared))
+    assert torch.allclose(loss_plain, loss_shared, atol=1e-5), (loss_plain, loss_shared)
+    for a, b in zip(grads_plain, grads_shared):
+        assert torch.allclose(a, b, atol=1e-5)
+    assert any(g.abs().sum() > 0 for g in grads_shared)
+
+
+def test_a_head_is_shared_only_when_it_is_long_and_untrained() -> None:
+    def rows(*examples):
+        return [{"input_ids": ids, "labels": labels} for ids, labels in examples]
+
+    head = list(range(10, 30))  # 20 shared tokens
+    a = (head + [40, 41, 42], [-100] * 21 + [41, 42])
+    b = (head + [50, 51], [-100] * 21 + [51])
+    col = Collator(0, side="left", share_prefix=True)
+    # The head stops before the token ahead of the first trained token (its prediction needs the row).
+    assert col.shared_length(rows(a, b)) == 20
+    early = (head + [60], [-100] * 5 + head[5:] + [60])  # trained from token 5 on
+    assert col.shared_length(rows(a, early)) == 0  # 4 tokens is under min_prefix
+    assert col.shared_length(rows(a)) == 0  # one example: nothing to share
+    assert "prefix_ids" not in Collator(0, side="left")(rows(a, b))
+    with pytest.raises(ValueError, match="side='left'"):
+        Collator(0, side="right", share_prefix=True)
 
 
 def test_config_from_yaml_with_overrides(tmp_path: Path) -> None:
