@@ -28,6 +28,7 @@ from results_io import write_result  # noqa: E402
 from react_core.agent import Agent, AgentConfig  # noqa: E402
 from react_core.agent.tools import Tool  # noqa: E402
 from react_core.paths import data_dir  # noqa: E402
+from react_core.training import with_prompt_head  # noqa: E402
 from react_core.training.trajectories import normalize_answer  # noqa: E402
 
 SYSTEM = ("You answer multi-hop questions by searching a small collection of Wikipedia paragraphs. "
@@ -100,13 +101,9 @@ def prompt_head() -> str:
 
 def training_records(root: Path) -> list[dict]:
     """FireAct trajectories with the agent's prompt head as a (masked) system turn."""
-    head = prompt_head().rstrip() + "\n"
     path = root / "fireact_trajectories" / "hotpotqa_react_gpt_format.jsonl"
-    records = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        rec = json.loads(line)
-        records.append({"messages": [{"role": "system", "content": head}, *rec["messages"]]})
-    return records
+    return with_prompt_head((json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()),
+                            prompt_head())
 
 
 def cmd_train(args: argparse.Namespace) -> None:

@@ -5,7 +5,8 @@ answers are short. We ask the model for logits only at the positions whose next 
 label (``logits_to_keep`` with the positions, through the model's own forward, so PEFT,
 accelerate and DDP wrappers all apply) and take the cross-entropy there. Batches are padded
 on the left, so short answers line up at the end and the union of labelled positions across
-a batch stays small.
+a batch stays small; the output layer's input is then trimmed to the (row, position) pairs
+that carry a label, so rows whose labels do not line up cost nothing extra.
 
 When the collator found a head that every example of the batch shares (``prefix_ids``, see
 ``Collator``), the head runs once with a key/value cache, the cache is repeated for the batch,
@@ -17,6 +18,8 @@ weights, so loss and gradients are those of the unshared batch.
 from __future__ import annotations
 
 import inspect
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import torch
@@ -36,7 +39,7 @@ def supports_logits_to_keep(model: Any) -> bool:
 def label_position_loss(model: Any, batch: dict[str, torch.Tensor]) -> tuple[torch.Tensor, int]:
     """Mean cross-entropy over labelled tokens, logits computed only where needed.
 
-    Returns the loss and the number of logit positions computed (for diagnostics).
+    Returns the loss and the number of logit rows computed (for diagnostics).
     """
     labels = batch["labels"]
     target = labels[:, 1:]  # the token predicted at position t is labels[:, t + 1]
@@ -45,12 +48,40 @@ def label_position_loss(model: Any, batch: dict[str, torch.Tensor]) -> tuple[tor
               "position_ids": batch.get("position_ids")}
     if batch.get("prefix_ids") is not None:
         inputs = _over_shared_head(model, batch["prefix_ids"], inputs)
-    outputs = model(**inputs, logits_to_keep=wanted, use_cache=inputs.get("cache") is not None)
-    logits = outputs.logits  # (B, K, V)
     picked = target[:, wanted]  # (B, K)
     keep = picked != IGNORE
-    loss = F.cross_entropy(logits[keep].float(), picked[keep])
-    return loss, int(wanted.numel())
+    with _only_rows(model, keep):
+        outputs = model(**inputs, logits_to_keep=wanted, use_cache=inputs.get("cache") is not None)
+    logits = outputs.logits  # (N, V) with the output layer trimmed, else (B, K, V)
+    if logits.dim() == 3:
+        logits = logits[keep]
+    loss = F.cross_entropy(logits.float(), picked[keep])
+    return loss, int(keep.sum())
+
+
+@contextmanager
+def _only_rows(model: Any, keep: torch.Tensor) -> Iterator[None]:
+    """While active, the output layer sees only the rows of its [B, K, H] input that ``keep`` marks.
+
+    ``logits_to_keep`` selects positions for the whole batch; where rows' labels do not line
+    up (trajectories, or remainders after a shared head) most of those positions are labelled
+    in some rows only. Trimming the output layer's input to the labelled (row, position)
+    pairs computes exactly the logits the loss reads.
+    """
+    layer = model.get_output_embeddings() if hasattr(model, "get_output_embeddings") else None
+    if layer is None or bool(keep.all()):
+        yield
+        return
+
+    def trim(module: Any, args: tuple[Any, ...]) -> tuple[Any, ...]:
+        hidden = args[0]
+        return (hidden[keep], *args[1:]) if hidden.dim() == 3 and hidden.shape[:2] == keep.shape else args
+
+    handle = layer.register_forward_pre_hook(trim)
+    try:
+        yield
+    finally:
+        handle.remove()
 
 
 def _over_shared_head(model: Any, prefix_ids: torch.Tensor, inputs: dict[str, Any]) -> dict[str, Any]:

@@ -40,6 +40,25 @@ def run_to_record(run: AgentResult) -> dict[str, Any]:
     return {"messages": messages, "meta": {"domain": run.domain, "source": "agent trace"}}
 
 
+def with_prompt_head(records: Iterable[dict[str, Any]], head: str) -> list[dict[str, Any]]:
+    """``records`` with the agent's prompt head (``agent.prompt.head``: system prompt, tool list,
+    few-shot examples) as a leading, masked system turn of every trajectory.
+
+    An adapter trained on these reads exactly the prompt the agent will write at inference;
+    one trained without it sees a different context than it will be run in. Records that
+    already start with a system turn, and prompt/completion pairs, are returned unchanged.
+    Training runs the shared head once per batch (``share_prefix``), so it costs little.
+    """
+    system = {"role": "system", "content": head}
+    out = []
+    for record in records:
+        messages = record.get("messages")
+        if isinstance(messages, list) and not (messages and messages[0].get("role") == "system"):
+            record = {**record, "messages": [system, *messages]}
+        out.append(record)
+    return out
+
+
 def export_trajectories(runs: Iterable[AgentResult], *, gold: Mapping[str, str] | None = None,
                         allow_step_errors: bool = False) -> tuple[list[dict[str, Any]], dict[str, int]]:
     """Training records from successful runs, and counts of what was kept and why others were not."""

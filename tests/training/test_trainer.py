@@ -27,12 +27,18 @@ def _batch(tokenizer, side: str):
 
 def test_label_position_loss_equals_the_full_loss(tiny_lm) -> None:
     model, tokenizer = tiny_lm
+    seen = []
+    hook = model.get_output_embeddings().register_forward_hook(lambda m, args, out: seen.append(tuple(args[0].shape)))
     with torch.no_grad():
         fast, computed = label_position_loss(model, _batch(tokenizer, "left"))
+    hook.remove()
+    assert seen == [(computed, model.config.hidden_size)]  # the output layer saw labelled rows only
+    with torch.no_grad():
         full = full_logits_loss(model, _batch(tokenizer, "right"))
     assert torch.allclose(fast, full, atol=1e-5), (fast, full)
-    width = _batch(tokenizer, "left")["input_ids"].shape[1]
-    assert computed < width - 1  # fewer logit positions than the whole sequence
+    labels = _batch(tokenizer, "left")["labels"]
+    assert computed == int((labels[:, 1:] != -100).sum())  # one logit row per labelled token, no more
+    assert computed < labels.numel() / 2
 
 
 def _shared_head_rows(tokenizer, head: str = "Name the intent of the message. "):

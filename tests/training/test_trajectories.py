@@ -53,3 +53,23 @@ def test_cli_export_feeds_train(tmp_path: Path) -> None:
     (example,) = load_examples(out)
     assert "Action: finish[Shakespeare]" in example.target and "Observation" not in example.target
     assert json.loads(out.read_text())["meta"]["source"] == "agent trace"
+
+
+def test_with_prompt_head_trains_on_exactly_the_prompt_the_agent_writes() -> None:
+    from react_core.agent import Agent, Tool
+    from react_core.training import with_prompt_head
+    from react_core.training.data import parse_record
+
+    search = Tool("search", "look a title up", lambda q: "Hamlet is a play.")
+    agent = Agent(None, [search], system_prompt="You answer questions about plays.",  # type: ignore[arg-type]
+                  few_shot=["Question: Who wrote Macbeth?\nThought: I know it.\nFinal Answer: Shakespeare"])
+    record, = export_trajectories([_run("Who wrote Hamlet?", "Shakespeare")])[0]
+    pair = {"prompt": "Q: hi\nA:", "completion": " hello"}
+    headed, unchanged = with_prompt_head([record, pair], agent.prompt.head)
+    assert unchanged == pair and record["messages"][0]["role"] == "user"  # inputs are not modified
+    segments = parse_record(headed).segments
+    first_trained = next(i for i, (_, trained) in enumerate(segments) if trained)
+    context = "".join(text for text, _ in segments[:first_trained])
+    assert context + "Thought:" == agent.prompt.render("Who wrote Hamlet?", [])
+    assert segments[first_trained][0].startswith("Thought: I should search.")
+    assert with_prompt_head([headed], "another head") == [headed]  # a system turn is kept

@@ -127,3 +127,18 @@ def test_continuation_mix_keeps_every_trajectory_and_is_seeded(data_dir: Path) -
     assert sum("messages" in r for r in mix) == n_traj and len(mix) == n_traj + 15
     assert sum(r.get("completion", "").strip() == OUT_OF_SCOPE for r in mix) == 5
     assert mix == continuation_mix(data_dir, pairs=10, out_of_scope=5)
+
+
+def test_continuation_mix_can_start_trajectories_with_the_agents_prompt_head(data_dir: Path, faq_index) -> None:
+    from react_customer_service.mix import agent_prompt_head, continuation_mix
+
+    head = agent_prompt_head(index=faq_index)
+    assert "search_faq" in head and "freeze_card" in head and "Harbor Bank" in head
+    assert "Question: I ordered a card two weeks ago" in head  # the few-shot examples
+    mix = continuation_mix(data_dir, pairs=10, out_of_scope=5, head=head)
+    plain = continuation_mix(data_dir, pairs=10, out_of_scope=5)
+    for headed, record in zip(mix, plain):
+        if "messages" in record:
+            assert headed["messages"] == [{"role": "system", "content": head}, *record["messages"]]
+        else:
+            assert headed == record
