@@ -38,12 +38,12 @@ def named_intent(answer: str | None) -> str | None:
     return match.group(1) if match else None
 
 
-def run_adapter(backend, spec, examples, *, adapter: str, concurrency: int) -> dict:
+def run_adapter(backend, spec, examples, *, adapter: str, concurrency: int, classifier=None) -> dict:
     from react_customer_service.spec import build_tools
 
     config = AgentConfig(max_steps=6, max_new_tokens=160, max_seconds=900)
     with tempfile.TemporaryDirectory() as tmp:
-        tools = build_tools(db_path=Path(tmp) / "bank.db")
+        tools = build_tools(db_path=Path(tmp) / "bank.db", classifier=classifier)
         agent = Agent.from_domain(backend, replace(spec, tools=tools), adapter=adapter, config=config)
 
         def one(example: dict) -> dict:
@@ -67,7 +67,8 @@ def run_adapter(backend, spec, examples, *, adapter: str, concurrency: int) -> d
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--adapter", action="append", required=True, help="name=path (repeat)")
+    ap.add_argument("--adapter", action="append", required=True,
+                    help="name=path (repeat); name+classify=path gives that agent the classify_intent tool")
     ap.add_argument("--limit", type=int, default=100, help="in-scope test queries (evenly spread)")
     ap.add_argument("--oos", type=int, default=30, help="out-of-scope test queries")
     ap.add_argument("--split", default="test")
@@ -84,9 +85,15 @@ def main() -> None:
     results: dict = {}
     for item in args.adapter:
         name, path = item.split("=", 1)
-        runtime.store.install(f"cs_{name}", Path(path))
+        classifier = None
+        if name.endswith("+classify"):
+            from react_customer_service.candidates import load_classifier
+
+            classifier = load_classifier(root)
+        runtime.store.install(f"cs_{name.removesuffix('+classify')}", Path(path))
         for set_name, examples in sets.items():
-            out = run_adapter(runtime.backend, SPEC, examples, adapter=f"cs_{name}", concurrency=args.concurrency)
+            out = run_adapter(runtime.backend, SPEC, examples, adapter=f"cs_{name.removesuffix('+classify')}",
+                              concurrency=args.concurrency, classifier=classifier)
             results.setdefault(name, {})[set_name] = out
             print(name, set_name, {k: v for k, v in out.items() if k != "rows"}, flush=True)
     runtime.close()

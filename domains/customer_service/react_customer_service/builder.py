@@ -109,6 +109,21 @@ def classify_messages(query: str, top: list[tuple[str, float]] | None) -> list[d
             {"role": "user", "content": "Observation: " + intent_text(top)}]
 
 
+def _name_and_search(query: str, intent: str) -> str:
+    return (f"Thought: The customer's intent is {intent}. I will check the FAQ.\n"
+            f"Action: search_faq[{' '.join(query.split())[:100]}]")
+
+
+def first_step(query: str, intent: str) -> dict[str, Any]:
+    """The agent's first step on ``query``: it names the intent and searches the FAQ (out of
+    scope: the whole refusal). Trains intent naming in the agent's own format."""
+    if intent == OUT_OF_SCOPE:
+        return refusal_trajectory(query)
+    return {"messages": [{"role": "user", "content": query},
+                         {"role": "assistant", "content": _name_and_search(query, intent)}],
+            "meta": {"kind": "first_step", "intent": intent}}
+
+
 def trajectory(query: str, intent: str, rng: random.Random, bank: Bank,
                top: list[tuple[str, float]] | None = None) -> dict[str, Any]:
     """One ReAct trajectory for an in-scope query, with an account action when the query gives an id;
@@ -147,8 +162,7 @@ def trajectory(query: str, intent: str, rng: random.Random, bank: Bank,
     messages = [
         {"role": "user", "content": question},
         *classify_messages(query, top),
-        {"role": "assistant", "content": f"Thought: The customer's intent is {intent}. I will check the FAQ.\n"
-                                         f"Action: search_faq[{' '.join(query.split())[:100]}]"},
+        {"role": "assistant", "content": _name_and_search(query, intent)},
         {"role": "user", "content": _indent(_observation([(chunk, 0.0325), (other, 0.0161)], query))},
     ]
     if action_step is not None:

@@ -81,6 +81,11 @@ def intent_prompt(text: str) -> str:
     return f"Customer: {' '.join(text.split())}\nIntent:"
 
 
+def prompt_query(prompt: str) -> str:
+    """The customer's message in an ``intent_prompt``."""
+    return prompt.removeprefix("Customer: ").removesuffix("\nIntent:")
+
+
 def parse_intent(generated: str) -> str:
     """The label a completion names: its first line, stripped of spaces and a final full stop."""
     lines = generated.strip().splitlines()

@@ -4,9 +4,9 @@
 
 writes 450 direct intent pairs, 50 out-of-scope pairs and all ReAct trajectories of the
 builder, shuffled with ``random.Random(0)`` (see docs/domains/customer_service.md, Training).
-With ``--agent-head`` every trajectory starts with the agent's own prompt head (system prompt,
-tool list, few-shot examples) as a masked system turn, so the adapter learns in the context
-it runs in.
+With ``--agent-head`` every record runs behind the agent's own prompt head (system prompt,
+tool list, few-shot examples; a masked system turn) and the direct pairs become the agent's
+first step, so the adapter learns in the context it runs in.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ import random
 from pathlib import Path
 from typing import Any
 
-from react_customer_service.builder import build_training_data
-from react_customer_service.intents import OUT_OF_SCOPE
+from react_customer_service.builder import build_training_data, first_step
+from react_customer_service.intents import OUT_OF_SCOPE, prompt_query
 
 
 def agent_prompt_head(*, index: Any | None = None, classifier: Any | None = None) -> str:
@@ -36,13 +36,14 @@ def agent_prompt_head(*, index: Any | None = None, classifier: Any | None = None
 
 
 def continuation_mix(data_dir: Path, *, pairs: int = 450, out_of_scope: int = 50, seed: int = 0,
-                     head: str | None = None) -> list[dict[str, Any]]:
-    """The seeded mix; ``head`` (e.g. ``agent_prompt_head()``) is put in front of every trajectory."""
+                     head: str | None = None, classifier: Any | None = None) -> list[dict[str, Any]]:
+    """The seeded mix. With ``head`` (e.g. ``agent_prompt_head()``) every record runs behind it: the
+    direct pairs become the agent's first step (``first_step``: name the intent, search the FAQ)
+    and every trajectory starts with the head, so all examples share it (and training runs it
+    once per batch). With ``classifier`` the trajectories start with ``classify_intent``."""
     from react_core.training import with_prompt_head
 
-    records = list(build_training_data(data_dir))
-    if head is not None:
-        records = with_prompt_head(records, head)
+    records = list(build_training_data(data_dir, classify=classifier is not None, classifier=classifier))
     trajectories = [r for r in records if "messages" in r]
     direct = [r for r in records if "messages" not in r]
     oos = [r for r in direct if r.get("completion", "").strip() == OUT_OF_SCOPE]
@@ -50,7 +51,10 @@ def continuation_mix(data_dir: Path, *, pairs: int = 450, out_of_scope: int = 50
     rng = random.Random(seed)
     chosen = rng.sample(intents, pairs) + rng.sample(oos, out_of_scope) + trajectories
     rng.shuffle(chosen)
-    return chosen
+    if head is None:
+        return chosen
+    steps = [first_step(prompt_query(r["prompt"]), r["completion"].strip()) if "prompt" in r else r for r in chosen]
+    return with_prompt_head(steps, head)
 
 
 def main() -> None:
@@ -61,8 +65,17 @@ def main() -> None:
     parser.add_argument("--data-dir", default=None)
     parser.add_argument("--agent-head", action="store_true",
                         help="start every trajectory with the agent's prompt head (masked)")
+    parser.add_argument("--classify", action="store_true",
+                        help="trajectories start with classify_intent (and the head lists the tool)")
     args = parser.parse_args()
-    records = continuation_mix(data_dir(args.data_dir), head=agent_prompt_head() if args.agent_head else None)
+    root = data_dir(args.data_dir)
+    classifier = None
+    if args.classify:
+        from react_customer_service.candidates import load_classifier
+
+        classifier = load_classifier(root)
+    head = agent_prompt_head(classifier=classifier) if args.agent_head else None
+    records = continuation_mix(root, head=head, classifier=classifier)
     write_bytes_atomic(args.out, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode())
     print(f"wrote {len(records)} records to {args.out}")
 

@@ -137,8 +137,22 @@ def test_continuation_mix_can_start_trajectories_with_the_agents_prompt_head(dat
     assert "Question: I ordered a card two weeks ago" in head  # the few-shot examples
     mix = continuation_mix(data_dir, pairs=10, out_of_scope=5, head=head)
     plain = continuation_mix(data_dir, pairs=10, out_of_scope=5)
+    assert all(r["messages"][0] == {"role": "system", "content": head} for r in mix)  # every record shares it
     for headed, record in zip(mix, plain):
         if "messages" in record:
-            assert headed["messages"] == [{"role": "system", "content": head}, *record["messages"]]
+            assert headed["messages"][1:] == record["messages"]
+        elif record["completion"].strip() == OUT_OF_SCOPE:  # a direct pair becomes the agent's first step
+            assert "Final Answer: Intent: out_of_scope." in headed["messages"][-1]["content"]
         else:
-            assert headed == record
+            query = record["prompt"].removeprefix("Customer: ").removesuffix("\nIntent:")
+            assert headed["messages"][1:] == [
+                {"role": "user", "content": query},
+                {"role": "assistant", "content": f"Thought: The customer's intent is {record['completion'].strip()}. "
+                                                 f"I will check the FAQ.\nAction: search_faq[{query[:100]}]"}]
+    from react_customer_service.candidates import load_classifier
+
+    classifier = load_classifier(data_dir)
+    head = agent_prompt_head(index=faq_index, classifier=classifier)
+    assert "classify_intent" in head  # the head lists the tool the trajectories call
+    mix = continuation_mix(data_dir, pairs=10, out_of_scope=5, head=head, classifier=classifier)
+    assert any("Action: classify_intent[" in r["messages"][2]["content"] for r in mix if "messages" in r)
