@@ -32,6 +32,10 @@ class EvalTask:
     ``published`` is the published reference for the headline metric, in the same units as
     the task's value, with its source: ``(0.9366, "BERT-large, Casanueva et al. 2020")``;
     ``react report`` puts it next to the measured figures.
+
+    ``uses_model=False`` marks a task whose ``predict`` does not use the language model (a
+    classifier, a retrieval metric): ``react eval`` then does not load the base model for it,
+    and ``predict`` gets ``None`` for model and tokenizer.
     """
 
     name: str
@@ -41,6 +45,12 @@ class EvalTask:
     max_new_tokens: int = 16
     predict: Callable[..., list[Any]] | None = None
     published: tuple[float, str] | None = None
+    uses_model: bool = True
+
+    def __post_init__(self) -> None:
+        if not self.uses_model and self.predict is None:
+            raise ValueError(f"task {self.name!r}: uses_model=False needs a predict function "
+                             "(the default prediction is the model's generation)")
 
 
 @dataclass(frozen=True)

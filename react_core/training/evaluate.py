@@ -113,15 +113,30 @@ def fused(model: Any, alpha: float):
         yield model
 
 
+def chosen_tasks(spec: DomainSpec, names: Sequence[str] = ()) -> list[EvalTask]:
+    """``spec``'s evaluation tasks named in ``names`` (all when empty), or a clear error."""
+    if not spec.eval_tasks:
+        raise ValueError(f"domain {spec.name!r} defines no evaluation tasks")
+    chosen = [t for t in spec.eval_tasks if not names or t.name in names]
+    if not chosen:
+        raise ValueError(f"no task named {list(names)}; {spec.name} has {[t.name for t in spec.eval_tasks]}")
+    return chosen
+
+
 def evaluate_domain(spec: DomainSpec, loaded: Any, data_dir: Path, *, adapter_dir: Path | None,
                     alpha: float, split: str = "test", limit: int | None = None, batch_size: int = 8,
                     tasks: Sequence[str] = (), progress: Callable[[int], None] | None = None) -> list[EvalResult]:
-    """Evaluate ``spec``'s tasks on the base (``adapter_dir=None``) or the adapter fused at ``alpha``."""
-    if not spec.eval_tasks:
-        raise ValueError(f"domain {spec.name!r} defines no evaluation tasks")
-    chosen = [t for t in spec.eval_tasks if not tasks or t.name in tasks]
-    if not chosen:
-        raise ValueError(f"no task named {list(tasks)}; {spec.name} has {[t.name for t in spec.eval_tasks]}")
+    """Evaluate ``spec``'s tasks on the base (``adapter_dir=None``) or the adapter fused at ``alpha``.
+
+    ``loaded`` may be ``None`` when no chosen task uses the model (``chosen_tasks``).
+    """
+    chosen = chosen_tasks(spec, tasks)
+    if loaded is None:
+        if any(t.uses_model for t in chosen):
+            raise ValueError("these tasks use the language model: pass the loaded base model")
+        setting = "no model"
+        return [evaluate_task(t, None, None, data_dir, split=split, limit=limit, batch_size=batch_size,
+                              setting=setting, progress=progress) for t in chosen]
     model = attach_adapter(loaded, adapter_dir) if adapter_dir is not None else loaded.model
     setting = "base" if adapter_dir is None else (f"adapter alpha={alpha:g}" if alpha else "adapter")
     results = []

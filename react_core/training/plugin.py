@@ -148,24 +148,28 @@ def eval_cmd(
     from react_core.adapters.manifest import AdapterError
     from react_core.models.loading import load_causal_lm
     from react_core.paths import data_dir as find_data_dir
-    from react_core.training.evaluate import evaluate_domain
+    from react_core.training.evaluate import chosen_tasks, evaluate_domain
 
     try:
         spec = _registry(ctx).domain(domain)
         root = find_data_dir(data_dir)
-    except (KeyError, FileNotFoundError) as exc:
+        tasks = chosen_tasks(spec, task or ())
+    except (KeyError, FileNotFoundError, ValueError) as exc:
         raise _fail(str(exc).strip('"')) from exc
+    uses_model = any(t.uses_model for t in tasks)
     if adapter == "none":
         adapter_dir = None
     elif adapter is not None:
         adapter_dir = Path(adapter)
     else:
         adapter_dir = spec.adapter_path
-        if adapter_dir is None:
+        if adapter_dir is None and uses_model:
             console.print(f"[yellow]{domain} ships no adapter: evaluating the base model[/]")
+    if not uses_model:
+        adapter_dir = None  # nothing to attach it to: these tasks do not run the language model
     alpha = spec.fusion.alpha if alpha is None else alpha
-    loaded = load_causal_lm(model)
-    total = sum(len(t.load(root, split, limit)) for t in spec.eval_tasks if not task or t.name in task)
+    loaded = load_causal_lm(model) if uses_model else None
+    total = sum(len(t.load(root, split, limit)) for t in tasks)
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, disable=as_json) as bar:
         job = bar.add_task(f"eval {domain}", total=total)
@@ -178,7 +182,7 @@ def eval_cmd(
     if output is not None:
         from react_core.results import write_result
 
-        write_result(output, {"domain": domain, "split": split, "limit": limit, "model": model,
+        write_result(output, {"domain": domain, "split": split, "limit": limit, "model": model if uses_model else None,
                               "adapter": None if adapter_dir is None else str(adapter_dir),
                               "alpha": alpha if adapter_dir is not None else None,
                               "tasks": [r.as_dict() for r in results]})

@@ -180,3 +180,25 @@ def test_adapters_inspect_and_export(app, trained: Path, tmp_path: Path, tiny_lm
 
     model = AutoModelForCausalLM.from_pretrained(merged)
     assert not hasattr(model, "peft_config")
+
+
+def test_eval_of_tasks_without_the_model_does_not_load_it(data_dir: Path, tmp_path: Path) -> None:
+    def by_keyword(model, tokenizer, examples, batch_size, progress):
+        assert model is None and tokenizer is None
+        return [LABELS[int(e["prompt"].split()[2]) % 3] for e in examples]
+
+    keyword = EvalTask("intent_keyword", "accuracy", _load, _accuracy, predict=by_keyword, uses_model=False)
+    spec = DomainSpec(name="toy", description="toy intents",
+                      eval_tasks=[EvalTask("intent", "accuracy", _load, _accuracy), keyword])
+    app = build_app(new_registry([("toy", types.SimpleNamespace(
+        react_register_domains=hookimpl(lambda register: register(spec))))]))
+    missing = str(tmp_path / "no-such-model")  # loading it would fail
+    result = runner.invoke(app, ["eval", "toy", "--model", missing, "--data-dir", str(data_dir), "--json",
+                                 "--task", "intent_keyword", "--output", str(tmp_path / "r.json")])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)[0]["value"] == 1.0
+    assert json.loads((tmp_path / "r.json").read_text())["results"]["model"] is None
+    result = runner.invoke(app, ["eval", "toy", "--model", missing, "--data-dir", str(data_dir)])
+    assert result.exit_code != 0  # the generative task needs the model
+    with pytest.raises(ValueError, match="needs a predict"):
+        EvalTask("x", "accuracy", _load, _accuracy, uses_model=False)

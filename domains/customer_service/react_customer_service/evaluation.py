@@ -110,6 +110,7 @@ TASKS = (
              published=(0.9366, "BERT-large, Casanueva et al. 2020")),
     EvalTask("out_of_scope", "refusal_rate", load_out_of_scope, accuracy, max_new_tokens=MAX_NEW_TOKENS),
     EvalTask("intent_classifier", "accuracy", load_intent, accuracy, predict=predict_with_classifier,
-             published=(0.9366, "BERT-large, Casanueva et al. 2020")),
-    EvalTask("out_of_scope_classifier", "refusal_rate", load_out_of_scope, accuracy, predict=predict_with_classifier),
+             published=(0.9366, "BERT-large, Casanueva et al. 2020"), uses_model=False),
+    EvalTask("out_of_scope_classifier", "refusal_rate", load_out_of_scope, accuracy, predict=predict_with_classifier,
+             uses_model=False),
 )
