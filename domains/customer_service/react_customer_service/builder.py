@@ -114,12 +114,13 @@ def _name_and_search(query: str, intent: str) -> str:
             f"Action: search_faq[{' '.join(query.split())[:100]}]")
 
 
-def first_step(query: str, intent: str) -> dict[str, Any]:
+def first_step(query: str, intent: str, top: list[tuple[str, float]] | None = None) -> dict[str, Any]:
     """The agent's first step on ``query``: it names the intent and searches the FAQ (out of
-    scope: the whole refusal). Trains intent naming in the agent's own format."""
+    scope: the whole refusal). Trains intent naming in the agent's own format; with the
+    classifier's best matches ``top`` it asks the classifier first."""
     if intent == OUT_OF_SCOPE:
-        return refusal_trajectory(query)
-    return {"messages": [{"role": "user", "content": query},
+        return refusal_trajectory(query, top)
+    return {"messages": [{"role": "user", "content": query}, *classify_messages(query, top),
                          {"role": "assistant", "content": _name_and_search(query, intent)}],
             "meta": {"kind": "first_step", "intent": intent}}
 

@@ -53,7 +53,17 @@ def continuation_mix(data_dir: Path, *, pairs: int = 450, out_of_scope: int = 50
     rng.shuffle(chosen)
     if head is None:
         return chosen
-    steps = [first_step(prompt_query(r["prompt"]), r["completion"].strip()) if "prompt" in r else r for r in chosen]
+    pairs = [(prompt_query(r["prompt"]), r["completion"].strip()) for r in chosen if "prompt" in r]
+    tops = dict(zip((q for q, _ in pairs), classifier.top_k([q for q, _ in pairs], 3))) if classifier else {}
+    steps = []
+    for r in chosen:
+        if "prompt" not in r:
+            steps.append(r)
+            continue
+        query, intent = prompt_query(r["prompt"]), r["completion"].strip()
+        if classifier is not None and tops[query][0][0] != intent:
+            continue  # as the builder's trajectories: only where the classifier's best match is the label
+        steps.append(first_step(query, intent, tops.get(query)))
     return with_prompt_head(steps, head)
 
 

@@ -156,3 +156,7 @@ def test_continuation_mix_can_start_trajectories_with_the_agents_prompt_head(dat
     assert "classify_intent" in head  # the head lists the tool the trajectories call
     mix = continuation_mix(data_dir, pairs=10, out_of_scope=5, head=head, classifier=classifier)
     assert any("Action: classify_intent[" in r["messages"][2]["content"] for r in mix if "messages" in r)
+    firsts = [r for r in mix if r.get("meta", {}).get("kind") == "first_step"]
+    assert firsts and all("Action: classify_intent[" in r["messages"][2]["content"] for r in firsts)
+    for r in firsts:  # kept only where the classifier's best match is the named intent
+        assert r["messages"][3]["content"].startswith(f"Observation: {r['meta']['intent']} ")
