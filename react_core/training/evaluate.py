@@ -134,9 +134,8 @@ def evaluate_domain(spec: DomainSpec, loaded: Any, data_dir: Path, *, adapter_di
     if loaded is None:
         if any(t.uses_model for t in chosen):
             raise ValueError("these tasks use the language model: pass the loaded base model")
-        setting = "no model"
         return [evaluate_task(t, None, None, data_dir, split=split, limit=limit, batch_size=batch_size,
-                              setting=setting, progress=progress) for t in chosen]
+                              setting="no model", progress=progress) for t in chosen]
     model = attach_adapter(loaded, adapter_dir) if adapter_dir is not None else loaded.model
     setting = "base" if adapter_dir is None else (f"adapter alpha={alpha:g}" if alpha else "adapter")
     results = []
