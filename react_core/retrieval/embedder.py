@@ -10,6 +10,7 @@ prompts where it defines them. ``HashingEmbedder`` is a tiny deterministic embed
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol, runtime_checkable
 
@@ -92,19 +93,26 @@ class SentenceTransformerEmbedder:
         self.batch_size = batch_size
         self._model: Any = None
         self._dimension: int | None = None
+        self._loading = threading.Lock()
 
     @property
     def model(self) -> Any:
+        """The model, loaded on first use; threads that all use it first wait for one load."""
         if self._model is None:
-            from sentence_transformers import SentenceTransformer
-
-            device = self.device
-            if device is None:
-                from react_core.models import choose_device
-
-                device = choose_device().device
-            self._model = SentenceTransformer(self.resolved.path, device=device, **self.resolved.load_kwargs)
+            with self._loading:
+                if self._model is None:
+                    self._model = self._load()
         return self._model
+
+    def _load(self) -> Any:
+        from sentence_transformers import SentenceTransformer
+
+        device = self.device
+        if device is None:
+            from react_core.models import choose_device
+
+            device = choose_device().device
+        return SentenceTransformer(self.resolved.path, device=device, **self.resolved.load_kwargs)
 
     @property
     def dimension(self) -> int:

@@ -40,3 +40,25 @@ def test_semantic_search_without_shared_words(minilm, tmp_path: Path) -> None:
     with pytest.raises(EmbedderMismatchError, match="all-MiniLM-L6-v2"):
         KnowledgeIndex.load(tmp_path / "idx", HashingEmbedder(384))
     assert KnowledgeIndex.load(tmp_path / "idx").search("money in the bank", k=1)[0].id == "bank"
+
+
+def test_threads_that_first_use_the_embedder_together_load_it_once(monkeypatch) -> None:
+    import threading
+    import time
+
+    embedder = SentenceTransformerEmbedder("all-MiniLM-L6-v2", device="cpu")
+    loads = []
+
+    def slow_load():
+        loads.append(1)
+        time.sleep(0.2)  # a real load takes seconds; every thread arrives while it runs
+        return object()
+
+    monkeypatch.setattr(embedder, "_load", slow_load)
+    seen = []
+    threads = [threading.Thread(target=lambda: seen.append(embedder.model)) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(loads) == 1 and len({id(m) for m in seen}) == 1
