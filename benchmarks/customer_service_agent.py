@@ -1,7 +1,7 @@
 """The customer-service ReAct agent end to end: the intent its answers name, on test queries.
 
-Runs the domain's agent (its prompt, few-shot examples and tools: ``classify_intent``,
-``search_faq``, the account tools on a fresh demo bank) over the batched engine on an evenly
+Runs the domain's agent (its prompt, few-shot examples and tools: ``search_faq``, the account
+tools on a fresh demo bank, and ``classify_intent`` for an adapter named ``NAME+classify``) over the batched engine on an evenly
 spread sample of Banking77 test queries and on the out-of-scope test queries, and reads the
 ``Intent: <label>.`` line of each final answer. Every adapter given is run on the same
 queries in the same process (``name=path``), so the figures compare side by side.
@@ -90,10 +90,11 @@ def main() -> None:
             from react_customer_service.candidates import load_classifier
 
             classifier = load_classifier(root)
-        runtime.store.install(f"cs_{name.removesuffix('+classify')}", Path(path))
+        adapter = f"cs_{name.removesuffix('+classify')}"
+        runtime.store.install(adapter, Path(path))
         for set_name, examples in sets.items():
-            out = run_adapter(runtime.backend, SPEC, examples, adapter=f"cs_{name.removesuffix('+classify')}",
-                              concurrency=args.concurrency, classifier=classifier)
+            out = run_adapter(runtime.backend, SPEC, examples, adapter=adapter, concurrency=args.concurrency,
+                              classifier=classifier)
             results.setdefault(name, {})[set_name] = out
             print(name, set_name, {k: v for k, v in out.items() if k != "rows"}, flush=True)
     runtime.close()
