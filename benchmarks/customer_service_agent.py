@@ -1,19 +1,21 @@
 """The customer-service ReAct agent end to end: the intent its answers name, on test queries.
 
-Runs the domain's agent (its prompt, few-shot examples and tools: ``search_faq``, the account
-tools on a fresh demo bank, and ``classify_intent`` for an adapter named ``NAME+classify``) over the batched engine on an evenly
+Runs the domain's agent (its prompt, few-shot examples, its out-of-scope guard unless
+``--no-guards``, and tools: ``search_faq``, the account tools on a fresh demo bank, and
+``classify_intent`` for an adapter named ``NAME+classify``) over the batched engine on an evenly
 spread sample of Banking77 test queries and on the out-of-scope test queries, and reads the
 ``Intent: <label>.`` line of each final answer. Every adapter given is run on the same
 queries in the same process (``name=path``), so the figures compare side by side.
 
-    .venv/bin/python benchmarks/customer_service_agent.py --limit 100 \
-        --adapter shipped=domains/customer_service/react_customer_service/adapter \
-        --adapter previous=.cache/cs-adapter2
+    .venv/bin/python benchmarks/customer_service_agent.py --limit 60 --oos 20 \
+        --adapter shipped+classify=domains/customer_service/react_customer_service/adapter \
+        --adapter previous=.cache/cs-adapter-head
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 import tempfile
@@ -38,20 +40,22 @@ def named_intent(answer: str | None) -> str | None:
     return match.group(1) if match else None
 
 
-def run_adapter(backend, spec, examples, *, adapter: str, concurrency: int, classifier=None) -> dict:
+def run_adapter(backend, spec, examples, *, adapter: str, concurrency: int, classifier=None, guards=True) -> dict:
     from react_customer_service.spec import build_tools
 
     config = AgentConfig(max_steps=6, max_new_tokens=160, max_seconds=900)
     with tempfile.TemporaryDirectory() as tmp:
         tools = build_tools(db_path=Path(tmp) / "bank.db", classifier=classifier)
-        agent = Agent.from_domain(backend, replace(spec, tools=tools), adapter=adapter, config=config)
+        spec = replace(spec, tools=tools, guards=spec.guards if guards else [])
+        agent = Agent.from_domain(backend, spec, adapter=adapter, config=config)
 
         def one(example: dict) -> dict:
             result = agent.run(example["text"])
             actions = [s.action for s in result.steps]
             return {"text": example["text"], "reference": example["reference"],
                     "named": named_intent(result.answer), "stop_reason": result.stop_reason,
-                    "classified": "classify_intent" in actions, "steps": len(result.steps)}
+                    "classified": "classify_intent" in actions, "screened": any(s.kind == "guard" for s in result.steps),
+                    "steps": len(result.steps)}
 
         start = time.perf_counter()
         with ThreadPoolExecutor(max_workers=concurrency) as pool:
@@ -61,6 +65,7 @@ def run_adapter(backend, spec, examples, *, adapter: str, concurrency: int, clas
     return {"n": n, "named_intent_accuracy": round(sum(r["named"] == r["reference"] for r in rows) / n, 4),
             "answered": round(sum(r["stop_reason"] == "final_answer" for r in rows) / n, 4),
             "called_classifier": round(sum(r["classified"] for r in rows) / n, 4),
+            "refused_by_guard": round(sum(r["screened"] for r in rows) / n, 4),
             "stop_reasons": dict(Counter(r["stop_reason"] for r in rows)), "seconds": round(seconds),
             "rows": rows}
 
@@ -74,31 +79,31 @@ def main() -> None:
     ap.add_argument("--split", default="test")
     ap.add_argument("--concurrency", type=int, default=32)
     ap.add_argument("--data-dir")
+    ap.add_argument("--no-guards", dest="guards", action="store_false",
+                    help="without the domain's out-of-scope guard (as runs before it was shipped)")
+    ap.add_argument("--output", default="customer_service_agent", help="results file name (benchmarks/results/NAME.json)")
     args = ap.parse_args()
 
     from react_core.runtime import Runtime
-    from react_customer_service.spec import SPEC
+    from react_customer_service.spec import CLASSIFIER, SPEC
 
     root = data_dir(args.data_dir)
+    os.environ["REACT_DATA_DIR"] = str(root)  # the domain's classifier (tool and guard) trains on the same data
     sets = {"intent": load_intent(root, args.split, args.limit), "out_of_scope": load_out_of_scope(root, args.split, args.oos)}
     runtime = Runtime.load()
     results: dict = {}
     for item in args.adapter:
         name, path = item.split("=", 1)
-        classifier = None
-        if name.endswith("+classify"):
-            from react_customer_service.candidates import load_classifier
-
-            classifier = load_classifier(root)
+        classifier = CLASSIFIER if name.endswith("+classify") else None
         adapter = f"cs_{name.removesuffix('+classify')}"
         runtime.store.install(adapter, Path(path))
         for set_name, examples in sets.items():
             out = run_adapter(runtime.backend, SPEC, examples, adapter=adapter, concurrency=args.concurrency,
-                              classifier=classifier)
+                              classifier=classifier, guards=args.guards)
             results.setdefault(name, {})[set_name] = out
             print(name, set_name, {k: v for k, v in out.items() if k != "rows"}, flush=True)
     runtime.close()
-    print("wrote", write_result("customer_service_agent", {"split": args.split, "results": results}))
+    print("wrote", write_result(args.output, {"split": args.split, "guards": args.guards, "results": results}))
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ from typing import Any
 
 from react_customer_service.db import Bank
 from react_customer_service.intents import OUT_OF_SCOPE, intent_prompt, oos_queries, read_split
+from react_customer_service.scope import REFUSAL_ANSWER
 from react_customer_service.tools import (
     card_status_text,
     create_ticket_text,
@@ -56,8 +57,6 @@ HUMAN_REQUESTS = [
     "Please transfer me to a human.",
     "Is there a real person I can chat with?",
 ]
-REFUSAL = ("Sorry, I can only help with your Harbor Bank account, cards, payments and transfers, "
-           "so I cannot answer that. Is there anything about your account I can do for you?")
 
 
 def knowledge_dir() -> Path:
@@ -181,8 +180,7 @@ def refusal_trajectory(query: str, top: list[tuple[str, float]] | None = None) -
         {"role": "user", "content": query},
         *classify_messages(query, top),
         {"role": "assistant", "content": "Thought: This is not about banking, so no intent fits (out_of_scope). "
-                                         f"I should not guess an intent.\nFinal Answer: Intent: {OUT_OF_SCOPE}. "
-                                         f"{REFUSAL} Action taken: none."},
+                                         f"I should not guess an intent.\nFinal Answer: {REFUSAL_ANSWER}"},
     ], "meta": {"kind": "trajectory", "intent": OUT_OF_SCOPE}}
 
 

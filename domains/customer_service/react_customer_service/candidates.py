@@ -19,6 +19,9 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +29,8 @@ from typing import Any
 import numpy as np
 
 from react_customer_service.intents import OUT_OF_SCOPE, dataset_dir, oos_queries, read_split
+
+log = logging.getLogger(__name__)
 
 EMBEDDER = "all-MiniLM-L6-v2"
 C = 10.0  # inverse regularization (validation split)
@@ -134,6 +139,45 @@ def load_classifier(data_dir: Path, *, embedder: Any = None, cache: Path | None 
     if path.is_file():
         with np.load(path, allow_pickle=False) as data:
             return IntentClassifier.from_npz(data, embedder)
+    log.info("customer_service: training the intent classifier on %s (first use; cached at %s)",
+             dataset_dir(data_dir), path)
     classifier = train_classifier(data_dir, embedder)
     write_bytes_atomic(path, classifier.to_bytes())
     return classifier
+
+
+class ClassifierUnavailable(RuntimeError):
+    """The intent classifier could not be loaded (the message says why)."""
+
+
+class LazyClassifier:
+    """An ``IntentClassifier`` loaded on first ``get()`` and shared after (thread-safe).
+
+    The tool ``classify_intent`` and the out-of-scope guard of one agent share one, so MiniLM
+    is loaded once. When loading fails (no Banking77 in the data directory to train it on) the
+    failure is kept, logged once, and every ``get()`` raises ``ClassifierUnavailable``."""
+
+    def __init__(self, load: IntentClassifier | Callable[[], IntentClassifier]) -> None:
+        self._load = load
+        self._lock = threading.Lock()
+        self._value: IntentClassifier | None = None
+        self._why: str | None = None
+
+    def get(self) -> IntentClassifier:
+        with self._lock:
+            if self._value is None and self._why is None:
+                try:
+                    self._value = self._load() if callable(self._load) else self._load
+                except Exception as exc:  # noqa: BLE001 - no classifier: callers go on without one
+                    self._why = f"{type(exc).__name__}: {exc}"
+                    log.warning("customer_service: the intent classifier is not available (%s)", self._why)
+        if self._value is None:
+            raise ClassifierUnavailable(self._why)
+        return self._value
+
+
+def default_classifier() -> LazyClassifier:
+    """The classifier for the data directory's Banking77 (``react_core.data_dir()``), on first use."""
+    from react_core import data_dir
+
+    return LazyClassifier(lambda: load_classifier(data_dir()))

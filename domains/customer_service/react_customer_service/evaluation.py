@@ -1,7 +1,8 @@
 """Evaluation tasks for ``react eval customer_service``.
 
 - ``intent``: Banking77 intent accuracy (``validation``: the held-out share of train.csv;
-  ``test``: test.csv). A prediction counts when its first line is exactly the label.
+  ``test``: test.csv). A prediction counts when its first line is exactly the label. Also
+  ``refused``: the share of these banking queries labelled ``out_of_scope``.
 - ``out_of_scope``: refusal rate on out-of-scope queries written for this project: the share
   the model labels ``out_of_scope`` instead of making up an intent.
 - ``intent_classifier`` / ``out_of_scope_classifier``: the same two measures for the plugin's
@@ -105,11 +106,18 @@ def accuracy(predictions: list[str], examples: list[dict[str, Any]]) -> float:
     return sum(parse_intent(p) == e["reference"] for p, e in zip(predictions, examples)) / len(examples)
 
 
+def intent_scores(predictions: list[str], examples: list[dict[str, Any]]) -> dict[str, float]:
+    """``accuracy`` and ``refused``: the share of these (in-scope) queries labelled ``out_of_scope``,
+    which the agent's out-of-scope guard would turn away (``scope.py``)."""
+    refused = sum(parse_intent(p) == OUT_OF_SCOPE for p in predictions) / len(predictions) if predictions else 0.0
+    return {"accuracy": accuracy(predictions, examples), "refused": refused}
+
+
 TASKS = (
-    EvalTask("intent", "accuracy", load_intent, accuracy, max_new_tokens=MAX_NEW_TOKENS,
+    EvalTask("intent", "accuracy", load_intent, intent_scores, max_new_tokens=MAX_NEW_TOKENS,
              published=(0.9366, "BERT-large, Casanueva et al. 2020")),
     EvalTask("out_of_scope", "refusal_rate", load_out_of_scope, accuracy, max_new_tokens=MAX_NEW_TOKENS),
-    EvalTask("intent_classifier", "accuracy", load_intent, accuracy, predict=predict_with_classifier,
+    EvalTask("intent_classifier", "accuracy", load_intent, intent_scores, predict=predict_with_classifier,
              published=(0.9366, "BERT-large, Casanueva et al. 2020"), uses_model=False),
     EvalTask("out_of_scope_classifier", "refusal_rate", load_out_of_scope, accuracy, predict=predict_with_classifier,
              uses_model=False),

@@ -8,7 +8,9 @@ from typing import Any
 from react_core import DomainSpec, FusionPolicy
 
 from react_customer_service.builder import build_training_data
+from react_customer_service.candidates import default_classifier
 from react_customer_service.evaluation import TASKS
+from react_customer_service.scope import out_of_scope_guard
 
 NAME = "customer_service"
 VERSION = "0.1.0"
@@ -29,15 +31,21 @@ EXAMPLE_QUERIES = [
 FUSION = FusionPolicy(alpha=0.0, retrieval_k=2)
 
 
-def build_tools(db_path: Path | str | None = None, index: Any | None = None,
-                classifier: Any | None = None) -> list[Any]:
-    """The agent's tools: ``search_faq`` over the FAQ index (built and cached on first use with the
-    default embedder unless ``index`` is given) and the account tools on the demo database.
+# One classifier per process, shared by the classify_intent tool and the out-of-scope guard:
+# trained on the data directory's Banking77 on first use and cached (candidates.load_classifier).
+CLASSIFIER = default_classifier()
 
-    ``classifier`` (an ``IntentClassifier``, or a callable returning one on first use, e.g.
-    ``lambda: load_classifier(data_dir())``) adds ``classify_intent``. It is off by default: the
-    shipped adapter was not trained with it, and an adapter trained on trajectories that start
-    with it ignored its answer (docs/domains/customer_service.md)."""
+
+def build_tools(db_path: Path | str | None = None, index: Any | None = None,
+                classifier: Any | None = CLASSIFIER) -> list[Any]:
+    """The agent's tools: ``classify_intent`` (the intent classifier), ``search_faq`` over the FAQ
+    index (built and cached on first use with the default embedder unless ``index`` is given)
+    and the account tools on the demo database.
+
+    ``classifier`` is an ``IntentClassifier``, a loader or a ``LazyClassifier``; the default
+    trains on the data directory's Banking77 on first use (a minute or two, then cached), and
+    without it the tool tells the agent to name the intent itself. ``None`` leaves the tool out:
+    for adapters trained before it (docs/domains/customer_service.md)."""
     from react_core.retrieval import load_or_build
 
     from react_customer_service.db import Bank
@@ -55,6 +63,7 @@ SPEC = DomainSpec.from_package(  # prompts/, adapter/ and knowledge/ come from t
     example_queries=EXAMPLE_QUERIES,
     tools=build_tools,
     fusion=FUSION,
+    guards=[out_of_scope_guard(CLASSIFIER)],
     build_training_data=build_training_data,
     eval_tasks=TASKS,
     version=VERSION,

@@ -9,12 +9,12 @@ transactions in :class:`~react_customer_service.db.Bank`.
 from __future__ import annotations
 
 import math
-import threading
 from typing import Any
 
 from react_core import Tool, tool
 from react_core.agent import current_question
 
+from react_customer_service.candidates import ClassifierUnavailable, LazyClassifier
 from react_customer_service.db import CARD_ID, CUSTOMER_ID, TRANSFER_ID, Bank
 
 STATUS_WORDS = {
@@ -187,13 +187,12 @@ def intent_text(top: list[tuple[str, float]]) -> str:
 def intent_tool(classifier: Any, k: int = 3) -> Tool:
     """``classify_intent[message]``: the intent classifier's ``k`` best intents with probabilities.
 
-    ``classifier`` is an ``IntentClassifier`` or a callable that returns one (called on first
-    use); when it cannot be had (no Banking77 in the data directory to train it on), the
-    observation says so and the agent names the intent itself. Inside an agent run the tool
-    classifies the run's question (``react_core.agent.current_question``), not the action
-    input: a small model often garbles the message it copies into the action."""
-    state: dict[str, Any] = {}
-    lock = threading.Lock()  # concurrent runs share the tool: load the classifier once
+    ``classifier`` is an ``IntentClassifier``, a callable that returns one (called on first
+    use) or a ``LazyClassifier``; when it cannot be had (no Banking77 in the data directory to
+    train it on), the observation says so and the agent names the intent itself. Inside an
+    agent run the tool classifies the run's question (``react_core.agent.current_question``),
+    not the action input: a small model often garbles the message it copies into the action."""
+    lazy = classifier if isinstance(classifier, LazyClassifier) else LazyClassifier(classifier)
 
     def classify_intent(message: str) -> str:
         """Name the customer's intent: the bank's intent classifier's best matches and their probabilities.
@@ -204,16 +203,11 @@ def intent_tool(classifier: Any, k: int = 3) -> Tool:
         message = current_question() or message
         if not message.strip():
             return "classify_intent needs the customer's message, e.g. classify_intent[my card has not arrived]"
-        with lock:
-            if "clf" not in state:
-                try:
-                    state["clf"] = classifier() if callable(classifier) else classifier
-                except Exception as exc:  # noqa: BLE001 - no classifier: the agent goes on without one
-                    state["clf"] = None
-                    state["why"] = f"{type(exc).__name__}: {exc}"
-        if state["clf"] is None:
-            return f"The intent classifier is not available ({state['why']}); name the intent yourself."
-        return intent_text(state["clf"].top_k([message], k)[0])
+        try:
+            clf = lazy.get()
+        except ClassifierUnavailable as exc:
+            return f"The intent classifier is not available ({exc}); name the intent yourself."
+        return intent_text(clf.top_k([message], k)[0])
 
     return tool(classify_intent)
 

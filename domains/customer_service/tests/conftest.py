@@ -61,8 +61,11 @@ def tiny_lm_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _hashing_classifier(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The intent classifier on a hashing embedder: tests neither load MiniLM nor depend on it."""
+def _hashing_classifier(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The intent classifier on a hashing embedder: tests neither load MiniLM nor depend on it
+    (except the slow tests, which run the domain as shipped)."""
     from react_customer_service import candidates
 
+    if request.node.get_closest_marker("slow"):
+        return
     monkeypatch.setattr(candidates, "EMBEDDER", "hashing-256")

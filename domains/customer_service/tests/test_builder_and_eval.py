@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from react_customer_service import plugin
 from react_customer_service.builder import build_training_data
-from react_customer_service.evaluation import accuracy, load_intent, load_out_of_scope
+from react_customer_service.evaluation import accuracy, intent_scores, load_intent, load_out_of_scope
 from react_customer_service.intents import OUT_OF_SCOPE, oos_queries, parse_intent, read_split
 
 from .conftest import LABELS
@@ -91,6 +91,8 @@ def test_scoring_reads_the_first_line_exactly() -> None:
     assert accuracy([" card_arrival\nmore", "reverted_card_payment?", " out_of_scope."], examples) == 1.0
     assert accuracy([" card_arrival_x", "reverted_card_payment", "card_arrival"], examples) == 0.0
     assert parse_intent("") == ""
+    scores = intent_scores([" card_arrival", " out_of_scope.", "card_arrival"], examples[:2] + examples[:1])
+    assert scores == {"accuracy": 2 / 3, "refused": 1 / 3}  # refused: banking queries labelled out_of_scope
 
 
 def test_loaders_limit_keeps_intents_spread(data_dir: Path) -> None:

@@ -97,7 +97,7 @@ def test_agent_cites_the_faq_and_uses_the_account_tools(bank: Bank, faq_index) -
         " I can answer now.\nFinal Answer: Intent: card_arrival. Posted 2025-11-20 (source: [cards.md#1]) "
         "Action taken: looked up the cards of C1002.",
     ])
-    spec = replace(SPEC, tools=lambda: make_tools(bank, faq_index, k=SPEC.fusion.retrieval_k))
+    spec = replace(SPEC, tools=lambda: make_tools(bank, faq_index, k=SPEC.fusion.retrieval_k), guards=[])
     agent = Agent.from_domain(backend, spec, adapter=None)
     result = agent.run("My card has not arrived. My customer id is C1002.")
     assert result.ok and result.answer.startswith("Intent: card_arrival")
@@ -150,3 +150,53 @@ def test_classify_intent_in_a_run_classifies_the_question_not_the_garbled_input(
                                " Done.\nFinal Answer: ok"])
     result = Agent(backend, tools).run("test question 2 about pending transfer")
     assert result.steps[0].observation.startswith("pending_transfer ")
+
+
+def test_out_of_scope_guard_refuses_before_the_model_and_steps_aside_without_a_classifier(data_dir, bank) -> None:
+    from react_core import Agent
+    from react_core.agent.testing import ScriptedBackend
+
+    from react_customer_service.candidates import LazyClassifier, load_classifier
+    from react_customer_service.intents import oos_queries
+    from react_customer_service.scope import REFUSAL_ANSWER, out_of_scope_guard
+
+    shared = LazyClassifier(lambda: load_classifier(data_dir))
+    guard = out_of_scope_guard(shared)
+    off_topic = oos_queries("train")[0]
+    backend = ScriptedBackend([" I can answer now.\nFinal Answer: Intent: card_arrival. It is on its way."])
+    agent = Agent(backend, make_tools(bank, classifier=shared), guards=[guard])
+    refused = agent.run(off_topic)
+    assert refused.answer == REFUSAL_ANSWER and refused.stop_reason == "final_answer"
+    assert backend.calls == [] and [s.kind for s in refused.steps] == ["guard"]  # the model was not asked
+    answered = agent.run("test question 3 about card arrival")
+    assert answered.answer.startswith("Intent: card_arrival") and len(backend.calls) == 1
+
+    def missing():
+        raise FileNotFoundError("Banking77 not found")
+
+    backend = ScriptedBackend([" Not banking.\nFinal Answer: Intent: out_of_scope. Sorry."])
+    passed = Agent(backend, [], guards=[out_of_scope_guard(LazyClassifier(missing))]).run(off_topic)
+    assert passed.stop_reason == "final_answer" and len(backend.calls) == 1  # no classifier: the model decides
+
+
+def test_the_domain_agent_shares_one_classifier_between_the_tool_and_the_guard(faq_index) -> None:
+    from react_customer_service.spec import CLASSIFIER, build_tools
+
+    assert [g.name for g in SPEC.guards] == ["out_of_scope"]
+    assert build_tools.__defaults__[-1] is CLASSIFIER
+    assert "classify_intent" in {t.name for t in build_tools(index=faq_index)}
+    assert "classify_intent" not in {t.name for t in build_tools(index=faq_index, classifier=None)}
+
+
+def test_out_of_scope_guard_leaves_hand_over_requests_and_account_ids_to_the_agent() -> None:
+    from types import SimpleNamespace
+
+    from react_customer_service.builder import HUMAN_REQUESTS
+    from react_customer_service.candidates import LazyClassifier
+    from react_customer_service.scope import REFUSAL_ANSWER, out_of_scope_guard
+
+    everything_off_topic = SimpleNamespace(predict=lambda texts: ["out_of_scope"] * len(texts))
+    screen = out_of_scope_guard(LazyClassifier(everything_off_topic)).screen
+    for message in [*HUMAN_REQUESTS, "C1002", "it is card-2001", "what about TR-3002?"]:
+        assert screen(message) is None, message  # escalate_to_human and the account tools answer these
+    assert screen("What's the weather in Leeds?") == REFUSAL_ANSWER
