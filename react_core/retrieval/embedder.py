@@ -136,8 +136,21 @@ class SentenceTransformerEmbedder:
         return self._encode(self.model.encode_query, texts)
 
 
+_SHARED: dict[str, Embedder] = {}
+_SHARED_LOCK = threading.Lock()
+
+
 def load_embedder(name: str = DEFAULT_EMBEDDER, **kwargs: Any) -> Embedder:
-    """The embedder called ``name``: ``hashing-N`` is a ``HashingEmbedder``, anything else a model."""
+    """The embedder called ``name``: ``hashing-N`` is a ``HashingEmbedder``, anything else a model.
+
+    Without ``kwargs`` a model embedder is shared per name in the process (it loads lazily
+    and is safe to use from several threads), so an index and a classifier on MiniLM hold
+    one copy of it."""
     if name.startswith(HASHING_PREFIX) and name[len(HASHING_PREFIX):].isdigit():
         return HashingEmbedder(int(name[len(HASHING_PREFIX):]))
-    return SentenceTransformerEmbedder(name, **kwargs)
+    if kwargs:
+        return SentenceTransformerEmbedder(name, **kwargs)
+    with _SHARED_LOCK:
+        if name not in _SHARED:
+            _SHARED[name] = SentenceTransformerEmbedder(name)
+        return _SHARED[name]

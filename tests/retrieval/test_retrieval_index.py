@@ -119,3 +119,12 @@ def test_large_corpus_gets_an_approximate_index(embedder) -> None:
     assert index.factory == "Flat"
     hnsw = KnowledgeIndex.from_documents(many, embedder, factory="HNSW16")
     assert hnsw.vectors.is_hnsw and hnsw.search("topic 5", k=1, mode="dense")
+
+
+def test_load_embedder_shares_one_model_embedder_per_name() -> None:
+    from react_core.retrieval import HashingEmbedder, load_embedder
+
+    first = load_embedder("all-MiniLM-L6-v2")  # the model itself loads lazily, on first embed
+    assert load_embedder("all-MiniLM-L6-v2") is first
+    assert load_embedder("all-MiniLM-L6-v2", device="cpu") is not first  # with options: its own
+    assert isinstance(load_embedder("hashing-64"), HashingEmbedder)
