@@ -33,6 +33,7 @@ from react_core import Agent, AgentConfig, data_dir  # noqa: E402
 from react_customer_service.evaluation import load_intent, load_out_of_scope  # noqa: E402
 
 INTENT = re.compile(r"Intent:\s*([A-Za-z_?]+?)\.?(?:\s|$)")
+CITATION = re.compile(r"\[[\w-]+\.md#\d+\]")
 
 
 def named_intent(answer: str | None) -> str | None:
@@ -54,6 +55,8 @@ def run_adapter(backend, spec, examples, *, adapter: str, concurrency: int, clas
             actions = [s.action for s in result.steps]
             return {"text": example["text"], "reference": example["reference"],
                     "named": named_intent(result.answer), "stop_reason": result.stop_reason,
+                    "cited": bool(CITATION.search(result.answer or "")),
+                    "action_shown": "Action taken:" in (result.answer or ""),
                     "classified": "classify_intent" in actions, "screened": any(s.kind == "guard" for s in result.steps),
                     "steps": len(result.steps)}
 
@@ -64,6 +67,8 @@ def run_adapter(backend, spec, examples, *, adapter: str, concurrency: int, clas
     n = len(rows)
     return {"n": n, "named_intent_accuracy": round(sum(r["named"] == r["reference"] for r in rows) / n, 4),
             "answered": round(sum(r["stop_reason"] == "final_answer" for r in rows) / n, 4),
+            "cited_faq": round(sum(r["cited"] for r in rows) / n, 4),
+            "action_shown": round(sum(r["action_shown"] for r in rows) / n, 4),
             "called_classifier": round(sum(r["classified"] for r in rows) / n, 4),
             "refused_by_guard": round(sum(r["screened"] for r in rows) / n, 4),
             "stop_reasons": dict(Counter(r["stop_reason"] for r in rows)), "seconds": round(seconds),

@@ -1,12 +1,14 @@
 """The stage-2 training mix of the shipped adapter: every trajectory plus a seeded sample of pairs.
 
-    python -m react_customer_service.mix .cache/cs-continue.jsonl [--data-dir DIR] [--agent-head]
+    python -m react_customer_service.mix .cache/cs-continue-head-classify.jsonl --agent-head --classify
 
 writes 450 direct intent pairs, 50 out-of-scope pairs and all ReAct trajectories of the
 builder, shuffled with ``random.Random(0)`` (see docs/domains/customer_service.md, Training).
 With ``--agent-head`` every record runs behind the agent's own prompt head (system prompt,
 tool list, few-shot examples; a masked system turn) and the direct pairs become the agent's
-first step, so the adapter learns in the context it runs in.
+first step, so the adapter learns in the context it runs in. With ``--classify`` (the shipped
+adapter) those first steps call ``classify_intent`` and name its best match, kept only where
+that match is the label, and the head lists the tool.
 """
 
 from __future__ import annotations

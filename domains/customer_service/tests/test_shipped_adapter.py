@@ -8,7 +8,7 @@ from react_customer_service.spec import SPEC
 
 
 @pytest.mark.slow
-def test_shipped_adapter_classifies_validation_intents() -> None:
+def test_shipped_adapter_knows_the_intents_on_the_direct_prompt() -> None:
     from react_core import load_causal_lm
     from react_core.paths import DataDirError, data_dir
     from react_core.training import evaluate_domain
@@ -21,11 +21,11 @@ def test_shipped_adapter_classifies_validation_intents() -> None:
     loaded = load_causal_lm("gemma-3-270m")
     results = {r.task: r for r in evaluate_domain(SPEC, loaded, root, adapter_dir=SPEC.adapter_path, alpha=0.0,
                                                   split="validation", limit=60, batch_size=32,
-                                                  tasks=["intent", "out_of_scope"])}
-    # The adapter is trained for the agent's format; on the bare direct prompt it scored 51.7 %
-    # (intent, 300 validation queries) and 67.7 % (out of scope, 31): chance is 1.3 %.
-    assert results["intent"].value >= 0.4
-    assert results["out_of_scope"].value >= 0.5
+                                                  tasks=["intent"])}
+    # The adapter is trained for the agent, where classify_intent names the intent and the guard
+    # refuses what is out of scope; on the bare direct prompt it scored 32.0 % (300 validation
+    # queries). Chance is 1.3 %, the base model 0 %.
+    assert results["intent"].value >= 0.15
 
 
 @pytest.mark.slow
@@ -35,6 +35,7 @@ def test_shipped_agent_names_the_intent_and_answers(tmp_path) -> None:
     from react_core import Agent, AgentConfig
     from react_core.runtime import Runtime
 
+    from react_customer_service.scope import REFUSAL_ANSWER
     from react_customer_service.spec import build_tools
 
     questions = {"I ordered my card a week ago and it still has not come.": "card_arrival",
@@ -46,9 +47,12 @@ def test_shipped_agent_names_the_intent_and_answers(tmp_path) -> None:
         spec = dataclasses.replace(SPEC, tools=build_tools(db_path=tmp_path / "bank.db"))
         agent = Agent.from_domain(runtime.backend, spec, config=AgentConfig(max_steps=6, max_new_tokens=160))
         runs = [agent.run(q) for q in questions]
+        off_topic = agent.run("What will the weather be like in Leeds tomorrow?")
     finally:
         runtime.close()
     assert all(r.stop_reason == "final_answer" for r in runs), [r.stop_reason for r in runs]
     named = [r.answer.split("Intent: ", 1)[-1].split(".", 1)[0] for r in runs]
-    assert sum(n == want for n, want in zip(named, questions.values())) >= 2, named
-    assert all(any(s.action == "search_faq" for s in r.steps) for r in runs)  # it looks the FAQ up
+    assert sum(n == want for n, want in zip(named, questions.values())) >= 3, named
+    assert all(r.steps[0].action == "classify_intent" for r in runs)  # it asks the classifier first
+    assert all(any(s.action == "search_faq" for s in r.steps) for r in runs)  # and looks the FAQ up
+    assert off_topic.answer == REFUSAL_ANSWER and [s.kind for s in off_topic.steps] == ["guard"]
