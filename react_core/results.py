@@ -18,6 +18,8 @@ from typing import Any
 from react_core.atomic import write_bytes_atomic
 from react_core.versions import installed_versions
 
+NO_MODEL = "no model"  # a task row's setting when the task ran without the language model
+
 
 def environment(argv: list[str] | None = None) -> dict[str, Any]:
     """The command line, date, Python, package versions and hardware of this run."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from react_core.results import read_result
+from react_core.results import NO_MODEL, read_result
 
 _EVAL = re.compile(r"^eval_(?P<domain>[a-z][a-z0-9_]*?)_(?P<setting>base|adapter|fused)_(?P<split>test|validation)"
                    r"(?:_(?P<part>[a-z0-9_]+))?$")
@@ -31,6 +31,7 @@ class TaskFigure:
     n: int
     metrics: dict[str, float]
     command: str
+    uses_model: bool = True  # False: the task ran without the language model (``EvalTask.uses_model``)
 
 
 @dataclass
@@ -75,7 +76,7 @@ class ResultSet:
             try:
                 tasks[row["task"]] = TaskFigure(row["task"], row["metric"], float(row["value"]), int(row["n"]),
                                                 dict(row.get("metrics") or {row["metric"]: row["value"]}),
-                                                data.get("command", ""))
+                                                data.get("command", ""), row.get("setting") != NO_MODEL)
             except (KeyError, TypeError, ValueError) as exc:
                 self.problems.append(f"{path}: a task row lacks {exc} (write it with react eval --output)")
         if not tasks:

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from react_core.report.collect import ResultSet, TaskFigure
+from react_core.results import NO_MODEL
 
 Published = Mapping[tuple[str, str], tuple[float, str]]  # (domain, task) -> (value, source)
 SETTINGS = ("base", "adapter", "fused")
@@ -57,7 +58,8 @@ def headline(results: ResultSet, published: Published, order: Mapping[str, list[
         ref = published.get((domain, task))
         n = ours.n if ours else (by["base"].n if by["base"] else 0)
         rows.append([domain, task, metric, fmt(metric, by["base"].value if by["base"] else None),
-                     f"**{fmt(metric, ours.value if ours else None)}** ({ours_setting})",
+                     f"**{fmt(metric, ours.value if ours else None)}** "
+                     f"({ours_setting if ours is None or ours.uses_model else NO_MODEL})",
                      f"{fmt(metric, ref[0])} ({ref[1]})" if ref else "—", str(n)])
     if not rows:
         return _missing("any domain", "react eval DOMAIN --output benchmarks/results/eval_DOMAIN_adapter_test.json")
@@ -79,7 +81,8 @@ def domain_table(results: ResultSet, domain: str, published: Published) -> str:
             if fig is None:
                 continue
             others = ", ".join(f"{k} {fmt(k, v)}" for k, v in fig.metrics.items() if k != fig.metric)
-            rows.append([task, setting, f"{fig.metric} **{fmt(fig.metric, fig.value)}**", others or "—",
+            shown = setting if fig.uses_model else NO_MODEL  # a classifier task: no adapter, no fusion
+            rows.append([task, shown, f"{fig.metric} **{fmt(fig.metric, fig.value)}**", others or "—",
                          str(fig.n), f"`{fig.command}`"])
         ref = published.get((domain, task))
         if ref:

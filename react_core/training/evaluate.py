@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from react_core.domain import DomainSpec, EvalTask
+from react_core.results import NO_MODEL
 from react_core.training.scoring import fast_output_layer
 
 
@@ -135,7 +136,7 @@ def evaluate_domain(spec: DomainSpec, loaded: Any, data_dir: Path, *, adapter_di
         if any(t.uses_model for t in chosen):
             raise ValueError("these tasks use the language model: pass the loaded base model")
         return [evaluate_task(t, None, None, data_dir, split=split, limit=limit, batch_size=batch_size,
-                              setting="no model", progress=progress) for t in chosen]
+                              setting=NO_MODEL, progress=progress) for t in chosen]
     model = attach_adapter(loaded, adapter_dir) if adapter_dir is not None else loaded.model
     setting = "base" if adapter_dir is None else (f"adapter alpha={alpha:g}" if alpha else "adapter")
     results = []

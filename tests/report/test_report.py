@@ -51,7 +51,8 @@ def results(tmp_path: Path) -> Path:
     _eval(d, "eval_toy_base_test", 0.10, macro_f1=0.05)
     _eval(d, "eval_toy_adapter_test", 0.80, macro_f1=0.70)
     write_result(d / "eval_toy_adapter_test_ranked.json", {"domain": "toy", "tasks": [
-        {"task": "ranked", "metric": "accuracy", "value": 0.9, "n": 50}]})
+        {"task": "ranked", "metric": "accuracy", "value": 0.9, "n": 50},
+        {"task": "classifier", "metric": "accuracy", "value": 0.95, "n": 50, "setting": "no model"}]})
     for alpha, value in ((0, 0.78), (0.5, 0.60), (1, 0.12)):
         _eval(d, f"sweep_toy_alpha{alpha}", value, n=20)
     write_result(d / "training_throughput.json", {"short": {"ours_tokens_per_s": 300.0, "plain_tokens_per_s": 100.0,
@@ -80,6 +81,7 @@ def test_report_renders_blocks_and_plots_and_keeps_the_rest(results: Path, tmp_p
     assert "| toy | intent | accuracy | 10.0 % | **80.0 %** (adapter) | 93.7 % (BERT-large) | 50 |" in headline
     assert "macro_f1 70.0 %" in text  # the domain block shows every metric
     assert "| ranked | adapter | accuracy **90.0 %**" in text  # a second file of the same setting adds its tasks
+    assert "| classifier | no model | accuracy **95.0 %**" in text  # a task that ran without the model says so
     assert "0 (chosen)" in text and "12.0 % (n=20)" in text  # the sweep marks the policy's alpha
     for stem in ("domains", "fusion_sweeps", "training"):
         png = plots / f"{stem}.png"
