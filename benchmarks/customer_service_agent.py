@@ -3,8 +3,9 @@
 Runs the domain's agent (its prompt, few-shot examples, its out-of-scope guard unless
 ``--no-guards``, and tools: ``search_faq``, the account tools on a fresh demo bank, and
 ``classify_intent`` for an adapter named ``NAME+classify``) over the batched engine on an evenly
-spread sample of Banking77 test queries and on the out-of-scope test queries, and reads the
-``Intent: <label>.`` line of each final answer. Every adapter given is run on the same
+spread sample of Banking77 test queries, on the out-of-scope test queries and (``--hand-over
+N``) on requests for a person, and reads the ``Intent: <label>.`` line of each final answer
+(``handed_over``: the run called ``escalate_to_human``). Every adapter given is run on the same
 queries in the same process (``name=path``), so the figures compare side by side.
 
     .venv/bin/python benchmarks/customer_service_agent.py --limit 60 --oos 20 \
@@ -31,6 +32,7 @@ from results_io import write_result  # noqa: E402
 
 from react_core import Agent, AgentConfig, data_dir  # noqa: E402
 from react_customer_service.evaluation import load_intent, load_out_of_scope  # noqa: E402
+from react_customer_service.intents import hand_over_queries  # noqa: E402
 
 INTENT = re.compile(r"Intent:\s*([A-Za-z_?]+?)\.?(?:\s|$)")
 CITATION = re.compile(r"\[[\w-]+\.md#\d+\]")
@@ -58,6 +60,7 @@ def run_adapter(backend, spec, examples, *, adapter: str, concurrency: int, clas
                     "cited": bool(CITATION.search(result.answer or "")),
                     "action_shown": "Action taken:" in (result.answer or ""),
                     "classified": "classify_intent" in actions, "screened": any(s.kind == "guard" for s in result.steps),
+                    "escalated": "escalate_to_human" in actions,
                     "steps": len(result.steps)}
 
         start = time.perf_counter()
@@ -71,6 +74,7 @@ def run_adapter(backend, spec, examples, *, adapter: str, concurrency: int, clas
             "action_shown": round(sum(r["action_shown"] for r in rows) / n, 4),
             "called_classifier": round(sum(r["classified"] for r in rows) / n, 4),
             "refused_by_guard": round(sum(r["screened"] for r in rows) / n, 4),
+            "handed_over": round(sum(r["escalated"] for r in rows) / n, 4),
             "stop_reasons": dict(Counter(r["stop_reason"] for r in rows)), "seconds": round(seconds),
             "rows": rows}
 
@@ -81,6 +85,8 @@ def main() -> None:
                     help="name=path (repeat); name+classify=path gives that agent the classify_intent tool")
     ap.add_argument("--limit", type=int, default=100, help="in-scope test queries (evenly spread)")
     ap.add_argument("--oos", type=int, default=30, help="out-of-scope test queries")
+    ap.add_argument("--hand-over", type=int, default=0,
+                    help="requests for a person (data/hand_over_test.txt; 12 in all)")
     ap.add_argument("--split", default="test")
     ap.add_argument("--concurrency", type=int, default=32)
     ap.add_argument("--data-dir")
@@ -95,6 +101,8 @@ def main() -> None:
     root = data_dir(args.data_dir)
     os.environ["REACT_DATA_DIR"] = str(root)  # the domain's classifier (tool and guard) trains on the same data
     sets = {"intent": load_intent(root, args.split, args.limit), "out_of_scope": load_out_of_scope(root, args.split, args.oos)}
+    if args.hand_over:
+        sets["hand_over"] = [{"text": q, "reference": "escalate_to_human"} for q in hand_over_queries()[:args.hand_over]]
     runtime = Runtime.load()
     results: dict = {}
     for item in args.adapter:

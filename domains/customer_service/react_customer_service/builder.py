@@ -184,10 +184,13 @@ def refusal_trajectory(query: str, top: list[tuple[str, float]] | None = None) -
     ], "meta": {"kind": "trajectory", "intent": OUT_OF_SCOPE}}
 
 
-def escalation_trajectory(query: str, bank: Bank) -> dict[str, Any]:
+def escalation_trajectory(query: str, bank: Bank, top: list[tuple[str, float]] | None = None) -> dict[str, Any]:
+    """A request for a person: hand over with ``escalate_to_human``; with the classifier's best
+    matches ``top`` it asks the classifier first and hands over whatever intent it names."""
     obs = escalate_text(bank, "customer asked for a person")
     return {"messages": [
         {"role": "user", "content": query},
+        *classify_messages(query, top),
         {"role": "assistant", "content": "Thought: The customer asks for a person, so I will hand over.\n"
                                          "Action: escalate_to_human[customer asked for a person]"},
         {"role": "user", "content": "Observation: " + obs},

@@ -61,7 +61,7 @@ def read_split(data_dir: Path, split: str) -> list[tuple[str, str]]:
 
 
 @lru_cache(maxsize=None)
-def _oos_file(name: str) -> tuple[str, ...]:
+def _data_lines(name: str) -> tuple[str, ...]:
     text = resources.files("react_customer_service").joinpath("data", name).read_text(encoding="utf-8")
     return tuple(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
 
@@ -71,9 +71,15 @@ def oos_queries(split: str) -> list[str]:
     if split not in SPLITS:
         raise ValueError(f"unknown split {split!r}; use one of {SPLITS}")
     if split == "test":
-        return list(_oos_file("oos_test.txt"))
-    lines = _oos_file("oos_train.txt")
+        return list(_data_lines("oos_test.txt"))
+    lines = _data_lines("oos_train.txt")
     return [q for i, q in enumerate(lines) if (i % 5 == 4) == (split == "validation")]
+
+
+def hand_over_queries() -> list[str]:
+    """Requests for a person written for this project (``data/hand_over_test.txt``), for the agent's
+    hand-over figure only; training sees only the builder's ``HUMAN_REQUESTS``."""
+    return list(_data_lines("hand_over_test.txt"))
 
 
 def intent_prompt(text: str) -> str:

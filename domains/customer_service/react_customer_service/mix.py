@@ -69,6 +69,32 @@ def continuation_mix(data_dir: Path, *, pairs: int = 450, out_of_scope: int = 50
     return with_prompt_head(steps, head)
 
 
+def hand_over_mix(data_dir: Path, *, head: str, classifier: Any, repeat: int = 4, sample: int = 120,
+                  seed: int = 0, pairs: int = 450, out_of_scope: int = 50) -> list[dict[str, Any]]:
+    """A short refresher after stage 2: the builder's requests for a person as classifier-first
+    hand-overs (``escalation_trajectory`` with the classifier's answer), ``repeat`` times, and a
+    seeded ``sample`` of the stage-2 mix (``pairs``, ``out_of_scope``: as ``continuation_mix``) so
+    the rest is not forgotten; all behind ``head``."""
+    import tempfile
+
+    from react_core.training import with_prompt_head
+
+    from react_customer_service.builder import HUMAN_REQUESTS, escalation_trajectory
+    from react_customer_service.db import Bank
+
+    tops = classifier.top_k(HUMAN_REQUESTS, 3)
+    with tempfile.TemporaryDirectory() as tmp:
+        bank = Bank(Path(tmp) / "bank.db")
+        hand_overs = [escalation_trajectory(q, bank, top) for q, top in zip(HUMAN_REQUESTS, tops)]
+    rng = random.Random(seed)
+    records = with_prompt_head(hand_overs * repeat, head)
+    stage2 = continuation_mix(data_dir, pairs=pairs, out_of_scope=out_of_scope, seed=seed, head=head,
+                              classifier=classifier)
+    records += rng.sample(stage2, sample)
+    rng.shuffle(records)
+    return records
+
+
 def main() -> None:
     from react_core import data_dir, write_bytes_atomic
 
@@ -79,7 +105,11 @@ def main() -> None:
                         help="start every trajectory with the agent's prompt head (masked)")
     parser.add_argument("--classify", action="store_true",
                         help="trajectories start with classify_intent (and the head lists the tool)")
+    parser.add_argument("--hand-over", action="store_true",
+                        help="the short hand-over refresher instead (needs --agent-head --classify)")
     args = parser.parse_args()
+    if args.hand_over and not (args.agent_head and args.classify):
+        parser.error("--hand-over needs --agent-head and --classify")
     root = data_dir(args.data_dir)
     classifier = None
     if args.classify:
@@ -87,7 +117,10 @@ def main() -> None:
 
         classifier = load_classifier(root)
     head = agent_prompt_head(classifier=classifier) if args.agent_head else None
-    records = continuation_mix(root, head=head, classifier=classifier)
+    if args.hand_over:
+        records = hand_over_mix(root, head=head, classifier=classifier)
+    else:
+        records = continuation_mix(root, head=head, classifier=classifier)
     write_bytes_atomic(args.out, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode())
     print(f"wrote {len(records)} records to {args.out}")
 

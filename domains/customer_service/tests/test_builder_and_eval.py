@@ -35,6 +35,14 @@ def test_out_of_scope_sets_do_not_overlap() -> None:
     assert not train & val and not (train | val) & test
 
 
+def test_hand_over_test_requests_are_not_the_training_ones() -> None:
+    from react_customer_service.builder import HUMAN_REQUESTS
+    from react_customer_service.intents import hand_over_queries
+
+    queries = hand_over_queries()
+    assert len(queries) >= 10 and not set(queries) & set(HUMAN_REQUESTS)
+
+
 def test_builder_yields_pairs_and_trajectories_the_core_reads(data_dir: Path, tmp_path: Path) -> None:
     records = list(build_training_data(data_dir))
     pairs = [r for r in records if "prompt" in r]
@@ -162,3 +170,21 @@ def test_continuation_mix_can_start_trajectories_with_the_agents_prompt_head(dat
     assert firsts and all("Action: classify_intent[" in r["messages"][2]["content"] for r in firsts)
     for r in firsts:  # kept only where the classifier's best match is the named intent
         assert r["messages"][3]["content"].startswith(f"Observation: {r['meta']['intent']} ")
+
+
+def test_hand_over_refresher_asks_the_classifier_then_hands_over_behind_the_head(data_dir: Path, faq_index) -> None:
+    from react_customer_service.builder import HUMAN_REQUESTS
+    from react_customer_service.candidates import load_classifier
+    from react_customer_service.mix import agent_prompt_head, hand_over_mix
+
+    classifier = load_classifier(data_dir)
+    head = agent_prompt_head(index=faq_index, classifier=classifier)
+    mix = hand_over_mix(data_dir, head=head, classifier=classifier, repeat=2, sample=5, pairs=10, out_of_scope=5)
+    assert len(mix) == 2 * len(HUMAN_REQUESTS) + 5
+    assert all(r["messages"][0] == {"role": "system", "content": head} for r in mix)
+    hand_overs = [r for r in mix if r["messages"][1]["content"] in HUMAN_REQUESTS]
+    assert len(hand_overs) == 2 * len(HUMAN_REQUESTS)
+    for r in hand_overs:
+        steps = [m["content"] for m in r["messages"] if m["role"] == "assistant"]
+        assert "Action: classify_intent[" in steps[0] and "Action: escalate_to_human[" in steps[1]
+        assert "Final Answer: Intent: escalate_to_human." in steps[-1]
