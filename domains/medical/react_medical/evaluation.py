@@ -1,8 +1,8 @@
 """Evaluation tasks for ``react eval medical``; every prediction is by likelihood (``react_core.choose``).
 
-- ``pubmedqa``: PQA-L, question + abstract context -> yes / no / maybe. Accuracy (headline) and
-  macro-F1, as the paper's ``evaluation.py`` computes them (sklearn's macro average over the
-  labels present).
+- ``pubmedqa``: PQA-L, question + abstract context -> yes / no / maybe: the most likely label
+  after the validation-chosen offsets ``LABEL_BIAS``. Accuracy (headline) and macro-F1, as the
+  paper's ``evaluation.py`` computes them (sklearn's macro average over the labels present).
 - ``pubmedqa_retrieved``: the agent setting. The abstract is not given: the question is
   searched in the index of all 1,000 abstracts (``search_literature``'s index), the top
   abstract becomes the context. Accuracy (headline), macro-F1, and the retrieval hit rate
@@ -20,11 +20,15 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from react_core import EvalTask, choose
+from react_core import EvalTask, choose, score_continuations
 
 from react_medical import mcq, pubmedqa
 
 RETRIEVAL_K = 3
+# Added to each label's log-likelihood before the choice: the adapter leans to "yes" (the majority
+# label), and these offsets, chosen on the validation split (benchmarks/medical_calibration.py),
+# undo that lean. Every setting (base, adapter, fused) is scored with the same rule.
+LABEL_BIAS = {"yes": 0.0, "no": 0.5, "maybe": 0.0}
 
 
 def spread(rows: Sequence[Any], limit: int | None) -> list[Any]:
@@ -62,11 +66,20 @@ def load_pubmedqa(data_dir: Path, split: str, limit: int | None) -> list[dict[st
             for i in spread(pubmedqa.read_split(Path(data_dir), split), limit)]
 
 
+def choose_label(model: Any, tokenizer: Any, prompts: list[str], batch_size: int,
+                 progress: Callable[[int], None] | None = None, *, bias: dict[str, float] | None = None) -> list[str]:
+    """yes / no / maybe for each prompt: the most likely label after adding ``bias`` (default
+    ``LABEL_BIAS``) to the labels' log-likelihoods."""
+    bias = LABEL_BIAS if bias is None else bias
+    scores = score_continuations(model, tokenizer, prompts, [list(pubmedqa.OPTIONS)] * len(prompts),
+                                 batch_size=batch_size, progress=progress)
+    offsets = [bias.get(label, 0.0) for label in pubmedqa.LABELS]
+    return [pubmedqa.LABELS[max(range(len(offsets)), key=lambda j: row[j] + offsets[j])] for row in scores]
+
+
 def predict_label(model: Any, tokenizer: Any, examples: list[dict[str, Any]], batch_size: int,
                   progress: Callable[[int], None] | None = None) -> list[str]:
-    picked = choose(model, tokenizer, [e["prompt"] for e in examples], list(pubmedqa.OPTIONS),
-                    batch_size=batch_size, progress=progress)
-    return [p.strip() for p in picked]
+    return choose_label(model, tokenizer, [e["prompt"] for e in examples], batch_size, progress)
 
 
 def score_pubmedqa(predictions: list[str], examples: list[dict[str, Any]]) -> dict[str, float]:
@@ -98,8 +111,8 @@ def make_retrieved_predictor(embedder_factory: Callable[[], Any] | None = None,
         retrieved = [literature.search_pmids(index, e["question"], RETRIEVAL_K) for e in examples]
         prompts = [pubmedqa.prompt(e["question"], by_pmid[r[0]].contexts) if r else pubmedqa.prompt(e["question"], [])
                    for e, r in zip(examples, retrieved)]
-        labels = choose(model, tokenizer, prompts, list(pubmedqa.OPTIONS), batch_size=batch_size, progress=progress)
-        return [{"label": label.strip(), "retrieved": r} for label, r in zip(labels, retrieved)]
+        labels = choose_label(model, tokenizer, prompts, batch_size, progress)
+        return [{"label": label, "retrieved": r} for label, r in zip(labels, retrieved)]
 
     return predict
 

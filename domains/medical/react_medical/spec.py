@@ -28,7 +28,7 @@ EXAMPLE_QUERIES = [
     "How much oxycodone can I take?",
 ]
 # Chosen on the PubMedQA validation split (docs/domains/medical.md has the sweep).
-FUSION = FusionPolicy(alpha=0.75, retrieval_k=3)
+FUSION = FusionPolicy(alpha=0.0, retrieval_k=3)
 
 
 def build_tools(data_dir: Path | str | None = None, literature_index: Any | None = None,

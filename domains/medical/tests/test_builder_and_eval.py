@@ -88,6 +88,19 @@ def test_retrieved_predictor_on_a_tiny_model(data_dir: Path, tiny_lm_path: Path,
     assert score_retrieved(predictions, examples)["hit_at_k"] > 0.5  # the question words find their abstract
 
 
+def test_label_offsets_move_the_choice_and_zero_offsets_are_the_plain_choice(data_dir: Path, tiny_lm) -> None:
+    from react_core import choose
+
+    from react_medical.evaluation import LABEL_BIAS, choose_label
+
+    model, tokenizer = tiny_lm
+    prompts = [e["prompt"] for e in load_pubmedqa(data_dir, "test", 6)]
+    plain = [p.strip() for p in choose(model, tokenizer, prompts, list(pubmedqa.OPTIONS), batch_size=4)]
+    assert choose_label(model, tokenizer, prompts, 4, bias={}) == plain
+    assert choose_label(model, tokenizer, prompts, 4, bias={"maybe": 100.0}) == ["maybe"] * 6
+    assert set(LABEL_BIAS) == set(pubmedqa.LABELS) and LABEL_BIAS["yes"] == 0.0
+
+
 def test_react_train_and_eval_run_on_a_tiny_model(data_dir: Path, tiny_lm_path: Path, tmp_path: Path) -> None:
     app = build_app(new_registry([("medical", plugin)]))
     out = tmp_path / "adapter"

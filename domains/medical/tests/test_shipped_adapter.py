@@ -6,7 +6,10 @@ import pytest
 
 from react_medical.spec import SPEC
 
-MIN_ACCURACY = 0.5  # measured 0.55 (the majority class, "yes", is 55 % of the 100 validation questions)
+# measured 0.64 / 0.428 with the offsets chosen on these questions (5-fold cross-validated: 0.61-0.62);
+# always answering the majority class, "yes", scores 0.55 / 0.237
+MIN_ACCURACY = 0.58
+MIN_MACRO_F1 = 0.35
 
 
 @pytest.mark.slow
@@ -24,4 +27,4 @@ def test_shipped_adapter_answers_validation_questions() -> None:
     result, = evaluate_domain(SPEC, loaded, root, adapter_dir=SPEC.adapter_path, alpha=SPEC.fusion.alpha,
                               split="validation", limit=None, batch_size=16, tasks=["pubmedqa"])
     assert result.n == 100 and set(result.metrics) == {"accuracy", "macro_f1"}
-    assert result.value >= MIN_ACCURACY
+    assert result.value >= MIN_ACCURACY and result.metrics["macro_f1"] >= MIN_MACRO_F1
