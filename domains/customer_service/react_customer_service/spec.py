@@ -10,7 +10,7 @@ from react_core import DomainSpec, FusionPolicy
 from react_customer_service.builder import build_training_data
 from react_customer_service.candidates import default_classifier
 from react_customer_service.evaluation import TASKS
-from react_customer_service.scope import out_of_scope_guard
+from react_customer_service.scope import HAND_OVER_GUARD, out_of_scope_guard
 
 NAME = "customer_service"
 VERSION = "0.1.0"
@@ -63,7 +63,7 @@ SPEC = DomainSpec.from_package(  # prompts/, adapter/ and knowledge/ come from t
     example_queries=EXAMPLE_QUERIES,
     tools=build_tools,
     fusion=FUSION,
-    guards=[out_of_scope_guard(CLASSIFIER)],
+    guards=[out_of_scope_guard(CLASSIFIER), HAND_OVER_GUARD],
     build_training_data=build_training_data,
     eval_tasks=TASKS,
     version=VERSION,

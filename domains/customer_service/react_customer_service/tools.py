@@ -16,6 +16,7 @@ from react_core.agent import current_question
 
 from react_customer_service.candidates import ClassifierUnavailable, LazyClassifier
 from react_customer_service.db import CARD_ID, CUSTOMER_ID, TRANSFER_ID, Bank
+from react_customer_service.scope import HAND_OVER_REQUEST, HANDED_OVER
 
 STATUS_WORDS = {
     "active": "active",
@@ -184,14 +185,19 @@ def intent_text(top: list[tuple[str, float]]) -> str:
     return "; ".join(f"{label} {math.exp(logp):.2f}" for label, logp in top)
 
 
-def intent_tool(classifier: Any, k: int = 3) -> Tool:
+def intent_tool(classifier: Any, k: int = 3, bank: Bank | None = None) -> Tool:
     """``classify_intent[message]``: the intent classifier's ``k`` best intents with probabilities.
 
     ``classifier`` is an ``IntentClassifier``, a callable that returns one (called on first
     use) or a ``LazyClassifier``; when it cannot be had (no Banking77 in the data directory to
     train it on), the observation says so and the agent names the intent itself. Inside an
     agent run the tool classifies the run's question (``react_core.agent.current_question``),
-    not the action input: a small model often garbles the message it copies into the action."""
+    not the action input: a small model often garbles the message it copies into the action.
+
+    With ``bank``, a message that asks for a person (``scope.HAND_OVER_REQUEST``) is handed over
+    here (an escalation in the bank, as ``escalate_to_human`` records it) instead of classified:
+    Banking77 has no intent for it, and the shipped agent followed the classifier's guess instead
+    of calling ``escalate_to_human``. The domain's ``hand_over`` guard then writes the answer."""
     lazy = classifier if isinstance(classifier, LazyClassifier) else LazyClassifier(classifier)
 
     def classify_intent(message: str) -> str:
@@ -203,6 +209,8 @@ def intent_tool(classifier: Any, k: int = 3) -> Tool:
         message = current_question() or message
         if not message.strip():
             return "classify_intent needs the customer's message, e.g. classify_intent[my card has not arrived]"
+        if bank is not None and HAND_OVER_REQUEST.search(message):
+            return HANDED_OVER + escalate_text(bank, "customer asked for a person")
         try:
             clf = lazy.get()
         except ClassifierUnavailable as exc:
@@ -216,6 +224,7 @@ def make_tools(bank: Bank | None = None, index: Any | None = None, k: int = 3,
                classifier: Any | None = None) -> list[Tool]:
     """All the domain's tools; the FAQ search only when an index is given, the intent
     classifier only when ``classifier`` (an ``IntentClassifier`` or a loader) is given."""
-    tools = [intent_tool(classifier)] if classifier is not None else []
+    bank = bank or Bank()
+    tools = [intent_tool(classifier, bank=bank)] if classifier is not None else []
     tools += [faq_search_tool(index, k)] if index is not None else []
-    return tools + account_tools(bank or Bank())
+    return tools + account_tools(bank)

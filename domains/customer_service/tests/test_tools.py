@@ -182,7 +182,7 @@ def test_out_of_scope_guard_refuses_before_the_model_and_steps_aside_without_a_c
 def test_the_domain_agent_shares_one_classifier_between_the_tool_and_the_guard(faq_index) -> None:
     from react_customer_service.spec import CLASSIFIER, build_tools
 
-    assert [g.name for g in SPEC.guards] == ["out_of_scope"]
+    assert [g.name for g in SPEC.guards] == ["out_of_scope", "hand_over"]
     assert build_tools.__defaults__[-1] is CLASSIFIER
     assert "classify_intent" in {t.name for t in build_tools(index=faq_index)}
     assert "classify_intent" not in {t.name for t in build_tools(index=faq_index, classifier=None)}
@@ -200,3 +200,30 @@ def test_out_of_scope_guard_leaves_hand_over_requests_and_account_ids_to_the_age
     for message in [*HUMAN_REQUESTS, "C1002", "it is card-2001", "what about TR-3002?"]:
         assert screen(message) is None, message  # escalate_to_human and the account tools answer these
     assert screen("What's the weather in Leeds?") == REFUSAL_ANSWER
+
+
+def test_a_request_for_a_person_is_handed_over_and_the_answer_says_so(data_dir, bank) -> None:
+    from react_core import Agent
+    from react_core.agent.testing import ScriptedBackend
+
+    from react_customer_service.builder import HUMAN_REQUESTS
+    from react_customer_service.candidates import load_classifier
+    from react_customer_service.scope import HAND_OVER_GUARD, HAND_OVER_REQUEST
+
+    assert all(HAND_OVER_REQUEST.search(q) for q in HUMAN_REQUESTS)
+    for banking in ("Someone used my card without asking", "How do I transfer money to someone?",
+                    "The agent at the ATM kept my card"):
+        assert not HAND_OVER_REQUEST.search(banking), banking
+    tools = make_tools(bank, classifier=load_classifier(data_dir))
+    backend = ScriptedBackend([" I will ask the classifier first.\nAction: classify_intent[a person please]",
+                               " The intent is card_arrival.\nFinal Answer: Intent: card_arrival. It is posted."])
+    result = Agent(backend, tools, guards=[HAND_OVER_GUARD]).run("I want to talk to a person about my account.")
+    assert result.steps[0].observation.startswith("The customer asks for a person, so no intent fits. Handed over")
+    assert result.answer.startswith("Intent: escalate_to_human. I have passed you to a member of our support team")
+    assert result.answer.endswith("Action taken: handed over to a person (escalation #1).")
+    assert [s.kind for s in result.steps][-1] == "guard"  # the review's step is in the trace
+    assert [t["kind"] for t in bank.tickets()] == ["escalation"]  # recorded in the bank
+
+    backend = ScriptedBackend([" Ask.\nAction: classify_intent[x]", " Done.\nFinal Answer: Intent: card_arrival. Posted."])
+    plain = Agent(backend, tools, guards=[HAND_OVER_GUARD]).run("test question 1 about card arrival")
+    assert plain.answer == "Intent: card_arrival. Posted."  # no hand-over: the draft stands
