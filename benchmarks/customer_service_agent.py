@@ -5,7 +5,8 @@ Runs the domain's agent (its prompt, few-shot examples, its out-of-scope guard u
 ``classify_intent`` for an adapter named ``NAME+classify``) over the batched engine on an evenly
 spread sample of Banking77 test queries, on the out-of-scope test queries and (``--hand-over
 N``) on requests for a person, and reads the ``Intent: <label>.`` line of each final answer
-(``handed_over``: the run called ``escalate_to_human``). Every adapter given is run on the same
+(``handed_over``: the run recorded an escalation, with ``escalate_to_human`` or in
+``classify_intent``; ``refused_by_guard``: the out-of-scope screen answered). Every adapter given is run on the same
 queries in the same process (``name=path``), so the figures compare side by side.
 
     .venv/bin/python benchmarks/customer_service_agent.py --limit 60 --oos 20 \
@@ -31,8 +32,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from results_io import write_result  # noqa: E402
 
 from react_core import Agent, AgentConfig, data_dir  # noqa: E402
+from react_core.agent import review_steps  # noqa: E402
 from react_customer_service.evaluation import load_intent, load_out_of_scope  # noqa: E402
 from react_customer_service.intents import hand_over_queries  # noqa: E402
+from react_customer_service.scope import HANDED_OVER  # noqa: E402
 
 INTENT = re.compile(r"Intent:\s*([A-Za-z_?]+?)\.?(?:\s|$)")
 CITATION = re.compile(r"\[[\w-]+\.md#\d+\]")
@@ -55,12 +58,15 @@ def run_adapter(backend, spec, examples, *, adapter: str, concurrency: int, clas
         def one(example: dict) -> dict:
             result = agent.run(example["text"])
             actions = [s.action for s in result.steps]
+            reviews = set(review_steps(result.steps))
             return {"text": example["text"], "reference": example["reference"],
                     "named": named_intent(result.answer), "stop_reason": result.stop_reason,
                     "cited": bool(CITATION.search(result.answer or "")),
                     "action_shown": "Action taken:" in (result.answer or ""),
-                    "classified": "classify_intent" in actions, "screened": any(s.kind == "guard" for s in result.steps),
-                    "escalated": "escalate_to_human" in actions,
+                    "classified": "classify_intent" in actions,
+                    "screened": any(s.kind == "guard" for i, s in enumerate(result.steps) if i not in reviews),
+                    "escalated": "escalate_to_human" in actions
+                    or any((s.observation or "").startswith(HANDED_OVER) for s in result.steps),
                     "steps": len(result.steps)}
 
         start = time.perf_counter()

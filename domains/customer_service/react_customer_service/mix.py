@@ -74,7 +74,9 @@ def hand_over_mix(data_dir: Path, *, head: str, classifier: Any, repeat: int = 4
     """A short refresher after stage 2: the builder's requests for a person as classifier-first
     hand-overs (``escalation_trajectory`` with the classifier's answer), ``repeat`` times, and a
     seeded ``sample`` of the stage-2 mix (``pairs``, ``out_of_scope``: as ``continuation_mix``) so
-    the rest is not forgotten; all behind ``head``."""
+    the rest is not forgotten; all behind ``head``. Tried and not shipped: the adapter it trained
+    handed over in none of 12 written requests and lost banking intents, so the hand-over is done
+    in code (``tools.intent_tool``, ``scope.HAND_OVER_GUARD``); kept to reproduce that result."""
     import tempfile
 
     from react_core.training import with_prompt_head
@@ -106,7 +108,7 @@ def main() -> None:
     parser.add_argument("--classify", action="store_true",
                         help="trajectories start with classify_intent (and the head lists the tool)")
     parser.add_argument("--hand-over", action="store_true",
-                        help="the short hand-over refresher instead (needs --agent-head --classify)")
+                        help="the hand-over refresher instead (tried, not shipped; needs --agent-head --classify)")
     args = parser.parse_args()
     if args.hand_over and not (args.agent_head and args.classify):
         parser.error("--hand-over needs --agent-head and --classify")

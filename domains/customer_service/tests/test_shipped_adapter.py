@@ -48,6 +48,7 @@ def test_shipped_agent_names_the_intent_and_answers(tmp_path) -> None:
         agent = Agent.from_domain(runtime.backend, spec, config=AgentConfig(max_steps=6, max_new_tokens=160))
         runs = [agent.run(q) for q in questions]
         off_topic = agent.run("What will the weather be like in Leeds tomorrow?")
+        person = agent.run("I want to talk to a person about my account.")
     finally:
         runtime.close()
     assert all(r.stop_reason == "final_answer" for r in runs), [r.stop_reason for r in runs]
@@ -56,3 +57,4 @@ def test_shipped_agent_names_the_intent_and_answers(tmp_path) -> None:
     assert all(r.steps[0].action == "classify_intent" for r in runs)  # it asks the classifier first
     assert all(any(s.action == "search_faq" for s in r.steps) for r in runs)  # and looks the FAQ up
     assert off_topic.answer == REFUSAL_ANSWER and [s.kind for s in off_topic.steps] == ["guard"]
+    assert person.answer.startswith("Intent: escalate_to_human.") and "escalation #" in person.answer
