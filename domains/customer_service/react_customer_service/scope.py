@@ -23,17 +23,14 @@ from react_customer_service.intents import OUT_OF_SCOPE
 REFUSAL = ("Sorry, I can only help with your Harbor Bank account, cards, payments and transfers, "
            "so I cannot answer that. Is there anything about your account I can do for you?")
 REFUSAL_ANSWER = f"Intent: {OUT_OF_SCOPE}. {REFUSAL} Action taken: none."
+_PEOPLE = "person|human|agent|someone|somebody|representative|manager|operator|staff"
 # what the model, not the guard, answers: a hand-over request, or an id the account tools take
-FOR_THE_AGENT = re.compile(r"\b(?:person|human|somebody|someone|agent|manager|representative|operator|staff"
-                           r"|complain\w*|C\d{4}|CARD-\d{4}|TR-\d{4})\b", re.IGNORECASE)
-
-
-_PEOPLE = r"(?:person|human|agent|someone|somebody|representative|manager|operator|staff|people)"
+FOR_THE_AGENT = re.compile(rf"\b(?:{_PEOPLE}|complain\w*|C\d{{4}}|CARD-\d{{4}}|TR-\d{{4}})\b", re.IGNORECASE)
 # a request to hand over, written from the builder's HUMAN_REQUESTS; it matched 2 of the 10,003
 # Banking77 train and validation queries ("do I have to talk to someone to close an account")
 HAND_OVER_REQUEST = re.compile(
-    r"\b(?:talk|speak|chat)\b[^.?!]{0,40}\b" + _PEOPLE + r"\b"
-    r"|\b(?:transfer|connect|put|get) me\b[^.?!]{0,30}\b(?:" + _PEOPLE[3:-1] + r"|through)\b"
+    rf"\b(?:talk|speak|chat)\b[^.?!]{{0,40}}\b(?:{_PEOPLE}|people)\b"
+    rf"|\b(?:transfer|connect|put|get) me\b[^.?!]{{0,30}}\b(?:{_PEOPLE}|people|through)\b"
     r"|\breal (?:person|human)\b|\bhuman being\b|\bcomplain\w*\b", re.IGNORECASE)
 HANDED_OVER = "The customer asks for a person, so no intent fits. "
 HAND_OVER_ANSWER = ("Intent: escalate_to_human. I have passed you to a member of our support team, who will join "
