@@ -21,18 +21,18 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.results_io import write_result
-from react_core import attach_adapter, load_causal_lm, score_continuations
+from react_core import attach_adapter, load_causal_lm
 from react_core.paths import data_dir
 from react_medical import pubmedqa
-from react_medical.evaluation import accuracy_and_macro_f1
+from react_medical.evaluation import accuracy_and_macro_f1, label_scores, pick_labels
 from react_medical.spec import SPEC
 
 GRID = np.round(np.arange(-4.0, 4.001, 0.25), 2)
 
 
 def predict(scores: np.ndarray, bias: tuple[float, float]) -> list[str]:
-    offsets = np.array([0.0, *bias])
-    return [pubmedqa.LABELS[j] for j in np.argmax(scores + offsets, axis=1)]
+    """The plugin's decision rule (``pick_labels``) with offsets ``(no, maybe)``."""
+    return pick_labels(scores, {"yes": 0.0, "no": bias[0], "maybe": bias[1]})
 
 
 def best_bias(scores: np.ndarray, labels: list[str]) -> tuple[float, float]:
@@ -68,8 +68,7 @@ def main() -> None:
     loaded = load_causal_lm("gemma-3-270m")
     model = attach_adapter(loaded, Path(SPEC.adapter_path))
     prompts = [pubmedqa.prompt(i.question, i.contexts) for i in items]
-    scores = np.array(score_continuations(model, loaded.tokenizer, prompts, [list(pubmedqa.OPTIONS)] * len(prompts),
-                                          batch_size=args.batch_size))
+    scores = np.array(label_scores(model, loaded.tokenizer, prompts, args.batch_size))
     bias = best_bias(scores, labels)
     figures = {"split": "validation", "n": len(items), "adapter": "the shipped react_medical/adapter", "alpha": 0.0,
                "grid": [float(GRID[0]), float(GRID[-1]), 0.25],

@@ -66,15 +66,25 @@ def load_pubmedqa(data_dir: Path, split: str, limit: int | None) -> list[dict[st
             for i in spread(pubmedqa.read_split(Path(data_dir), split), limit)]
 
 
+def label_scores(model: Any, tokenizer: Any, prompts: list[str], batch_size: int,
+                 progress: Callable[[int], None] | None = None) -> list[list[float]]:
+    """Each prompt's log-likelihoods of " yes", " no" and " maybe" (``pubmedqa.LABELS`` order)."""
+    return score_continuations(model, tokenizer, prompts, [list(pubmedqa.OPTIONS)] * len(prompts),
+                               batch_size=batch_size, progress=progress)
+
+
+def pick_labels(scores: Sequence[Sequence[float]], bias: dict[str, float] | None = None) -> list[str]:
+    """The most likely label of each row of ``label_scores`` after adding ``bias`` (default ``LABEL_BIAS``)."""
+    bias = LABEL_BIAS if bias is None else bias
+    offsets = [bias.get(label, 0.0) for label in pubmedqa.LABELS]
+    return [pubmedqa.LABELS[max(range(len(offsets)), key=lambda j: row[j] + offsets[j])] for row in scores]
+
+
 def choose_label(model: Any, tokenizer: Any, prompts: list[str], batch_size: int,
                  progress: Callable[[int], None] | None = None, *, bias: dict[str, float] | None = None) -> list[str]:
     """yes / no / maybe for each prompt: the most likely label after adding ``bias`` (default
     ``LABEL_BIAS``) to the labels' log-likelihoods."""
-    bias = LABEL_BIAS if bias is None else bias
-    scores = score_continuations(model, tokenizer, prompts, [list(pubmedqa.OPTIONS)] * len(prompts),
-                                 batch_size=batch_size, progress=progress)
-    offsets = [bias.get(label, 0.0) for label in pubmedqa.LABELS]
-    return [pubmedqa.LABELS[max(range(len(offsets)), key=lambda j: row[j] + offsets[j])] for row in scores]
+    return pick_labels(label_scores(model, tokenizer, prompts, batch_size, progress), bias)
 
 
 def predict_label(model: Any, tokenizer: Any, examples: list[dict[str, Any]], batch_size: int,
