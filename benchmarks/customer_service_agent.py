@@ -6,8 +6,9 @@ Runs the domain's agent (its prompt, few-shot examples, its out-of-scope guard u
 spread sample of Banking77 test queries, on the out-of-scope test queries and (``--hand-over
 N``) on requests for a person, and reads the ``Intent: <label>.`` line of each final answer
 (``handed_over``: the run recorded an escalation, with ``escalate_to_human`` or in
-``classify_intent``; ``refused_by_guard``: the out-of-scope screen answered). Every adapter given is run on the same
-queries in the same process (``name=path``), so the figures compare side by side.
+``classify_intent``; ``refused_by_guard``: the out-of-scope screen answered). Every adapter
+given is run on the same queries in the same process (``name=path``), so the figures compare
+side by side.
 
     .venv/bin/python benchmarks/customer_service_agent.py --limit 60 --oos 20 \
         --adapter shipped+classify=domains/customer_service/react_customer_service/adapter \
@@ -35,7 +36,7 @@ from react_core import Agent, AgentConfig, data_dir  # noqa: E402
 from react_core.agent import review_steps  # noqa: E402
 from react_customer_service.evaluation import load_intent, load_out_of_scope  # noqa: E402
 from react_customer_service.intents import hand_over_queries  # noqa: E402
-from react_customer_service.scope import HANDED_OVER  # noqa: E402
+from react_customer_service.scope import hand_over_step  # noqa: E402
 
 INTENT = re.compile(r"Intent:\s*([A-Za-z_?]+?)\.?(?:\s|$)")
 CITATION = re.compile(r"\[[\w-]+\.md#\d+\]")
@@ -65,8 +66,7 @@ def run_adapter(backend, spec, examples, *, adapter: str, concurrency: int, clas
                     "action_shown": "Action taken:" in (result.answer or ""),
                     "classified": "classify_intent" in actions,
                     "screened": any(s.kind == "guard" for i, s in enumerate(result.steps) if i not in reviews),
-                    "escalated": "escalate_to_human" in actions
-                    or any((s.observation or "").startswith(HANDED_OVER) for s in result.steps),
+                    "escalated": "escalate_to_human" in actions or hand_over_step(result.steps) is not None,
                     "steps": len(result.steps)}
 
         start = time.perf_counter()

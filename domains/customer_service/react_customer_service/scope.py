@@ -37,14 +37,20 @@ HAND_OVER_ANSWER = ("Intent: escalate_to_human. I have passed you to a member of
                     "this chat within 5 minutes. Action taken: {action}.")
 
 
+def hand_over_step(steps: Sequence[Step]) -> Step | None:
+    """The step in which ``classify_intent`` handed the run over (``tools.intent_tool``), if any."""
+    return next((step for step in steps if step.action == "classify_intent"
+                 and (step.observation or "").startswith(HANDED_OVER)), None)
+
+
 def hand_over_review(question: str, answer: str, steps: Sequence[Step]) -> str:
-    """The hand-over answer when ``classify_intent`` handed the run over (``tools.intent_tool``);
-    the draft otherwise. The model does not reliably write it itself (docs/domains/customer_service.md)."""
-    for step in steps:
-        if step.action == "classify_intent" and (step.observation or "").startswith(HANDED_OVER):
-            done = step.observation[len(HANDED_OVER):].split(". ", 1)[0].removeprefix("Handed over to a person: ")
-            return HAND_OVER_ANSWER.format(action=f"handed over to a person ({done})")
-    return answer
+    """The hand-over answer when ``classify_intent`` handed the run over; the draft otherwise.
+    The model does not reliably write it itself (docs/domains/customer_service.md)."""
+    step = hand_over_step(steps)
+    if step is None:
+        return answer
+    done = step.observation[len(HANDED_OVER):].split(". ", 1)[0].removeprefix("Handed over to a person: ")
+    return HAND_OVER_ANSWER.format(action=f"handed over to a person ({done})")
 
 
 HAND_OVER_GUARD = Guard("hand_over", review=hand_over_review)
