@@ -4,11 +4,14 @@ A prompt can ask a model to behave; a guard makes sure. A ``Guard`` may *screen*
 (return the answer itself, and the model is never asked: an emergency gets the emergency
 number) and *review* the answer (return the text to show, given the question and the run's
 steps, e.g. remove dosing instructions, add a disclaimer, mark claims no retrieved source
-covers). Because the agent applies them, ``react chat``, ``react serve`` and the Python API
+covers), and *rescue* a run that ended without an answer (the model never wrote a parseable
+one, ran out of steps or time, or repeated itself) when the steps already decided it, e.g. a
+tool handed the customer to a person. Because the agent applies them, ``react chat``, ``react serve`` and the Python API
 all enforce the same policy.
 
 Order in a run: query rewrite, screens (first one that answers wins), the ReAct loop,
-reviews (in order), answer rewrite. Every screen or review that changes something is
+rescues (only when the loop ended without an answer; first text wins), reviews (in order),
+answer rewrite. Every screen or review that changes something is
 recorded in the result as a ``Step`` with ``kind="guard"``: ``action`` is the guard's name,
 ``action_input`` the question (screen) or the draft answer (review), ``observation`` the
 text it gave. A guard that raises fails closed: the run ends with ``stop_reason
@@ -33,23 +36,26 @@ if TYPE_CHECKING:
 
 Screen = Callable[[str], "str | None"]
 Review = Callable[[str, str, "Sequence[Step]"], str]
+Rescue = Callable[[str, "Sequence[Step]"], "str | None"]
 
 
 @dataclass(frozen=True)
 class Guard:
-    """A policy step: ``screen(question) -> answer | None`` and ``review(question, answer, steps) -> answer``."""
+    """A policy step: ``screen(question) -> answer | None``, ``review(question, answer, steps) -> answer``
+    and ``rescue(question, steps) -> answer | None``."""
 
     name: str
     screen: Screen | None = None
     review: Review | None = None
     everywhere: bool = False
+    rescue: Rescue | None = None
 
     def __post_init__(self) -> None:
         if not self.name or not isinstance(self.name, str):
             raise ValueError("a Guard needs a name (it is the step's action in the trace)")
-        if self.screen is None and self.review is None:
-            raise ValueError(f"Guard {self.name!r} needs a screen, a review or both")
-        for what in ("screen", "review"):
+        if self.screen is None and self.review is None and self.rescue is None:
+            raise ValueError(f"Guard {self.name!r} needs a screen, a review or a rescue")
+        for what in ("screen", "review", "rescue"):
             fn = getattr(self, what)
             if fn is not None and not callable(fn):
                 raise ValueError(f"Guard {self.name!r}: {what} must be callable")

@@ -38,6 +38,9 @@ if TYPE_CHECKING:
     from react_core.agent.agent import Agent
 
 _RETRY_STOP = (*STOP_SEQUENCES, "\nThought:")
+# runs that end without an answer and that a guard's ``rescue`` may still answer (not a cancelled
+# run, nor one a guard already stopped)
+RESCUED = ("max_steps", "timeout", "parse_error", "repeated_action", "backend_error")
 
 
 def react_loop(agent: Agent, query: str, *, tokens: bool = False,
@@ -53,6 +56,8 @@ def react_loop(agent: Agent, query: str, *, tokens: bool = False,
     rewrites: list[Step] = []  # steps written with another adapter (before the loop's steps)
 
     def final(reason: str, detail: str = "", answer: str | None = None, *, screened: bool = False) -> FinalEvent:
+        if answer is None and reason in RESCUED:
+            reason, detail, answer = _rescue(agent, task, reason, detail, steps)
         if answer is not None and not screened:
             answer, failed = _review(agent, task, answer, steps)
             if failed:
@@ -64,6 +69,14 @@ def react_loop(agent: Agent, query: str, *, tokens: bool = False,
         return FinalEvent(AgentResult(query=query, answer=answer, stop_reason=reason, steps=rewrites + steps,
                                       usage=usage, stop_detail=detail, domain=agent.domain, adapter=agent.adapter,
                                       seconds=time.perf_counter() - started))
+
+    def end(reason: str, detail: str = "", answer: str | None = None, *, screened: bool = False) -> Iterator[AgentEvent]:
+        """The final event, after the steps ``final`` adds (rescue, reviews, the answer rewrite)."""
+        before = len(steps)
+        event = final(reason, detail, answer, screened=screened)
+        for added in steps[before:]:
+            yield StepEvent(added)
+        yield event
 
     task = query
     if agent.query_rewrite is not None:
@@ -80,28 +93,27 @@ def react_loop(agent: Agent, query: str, *, tokens: bool = False,
             if text is not None and not isinstance(text, str):
                 raise TypeError(f"screen returned {type(text).__name__}, not str or None")
         except Exception as exc:  # noqa: BLE001 - a broken guard fails closed
-            yield final("guard_error", f"the {guard.name} guard failed ({type(exc).__name__}: {exc}); "
+            yield from end("guard_error", f"the {guard.name} guard failed ({type(exc).__name__}: {exc}); "
                         "no answer is given")
             return
         if text is not None:
             steps.append(Step(index=1, action=guard.name, action_input=task, observation=text, kind="guard",
                               seconds=time.perf_counter() - guard_started))
             yield StepEvent(steps[-1])
-            before = len(steps)
-            yield from _finish(steps, before, final("final_answer", f"answered by the {guard.name} guard; the model "
-                                                    "was not asked", answer=text, screened=True))
+            yield from end("final_answer", f"answered by the {guard.name} guard; the model was not asked",
+                           answer=text, screened=True)
             return
 
     while True:
         # 1. limits
         if cancel is not None and cancel.is_set():
-            yield final("cancelled", "the caller stopped the run")
+            yield from end("cancelled", "the caller stopped the run")
             return
         if len(steps) >= cfg.max_steps:
-            yield final("max_steps", f"no final answer after {cfg.max_steps} steps")
+            yield from end("max_steps", f"no final answer after {cfg.max_steps} steps")
             return
         if time.perf_counter() >= deadline:
-            yield final("timeout", f"no final answer within {cfg.max_seconds:g} s")
+            yield from end("timeout", f"no final answer within {cfg.max_seconds:g} s")
             return
         step = Step(index=len(steps) + 1)
         step_started = time.perf_counter()
@@ -117,7 +129,7 @@ def react_loop(agent: Agent, query: str, *, tokens: bool = False,
                     step.error = f"unparseable output: {action.reason}"
                     _close(step, steps, step_started)
                     yield StepEvent(step)
-                    yield final("parse_error", f"step {step.index}: {action.reason} "
+                    yield from end("parse_error", f"step {step.index}: {action.reason} "
                                 f"(after {step.parse_retries} re-prompt(s) of the Action line)")
                     return
                 retries_left -= 1
@@ -128,7 +140,7 @@ def react_loop(agent: Agent, query: str, *, tokens: bool = False,
         except BackendError as exc:
             _close(step, steps, step_started, error=str(exc))
             yield StepEvent(step)
-            yield final("backend_error", str(exc))
+            yield from end("backend_error", str(exc))
             return
         parsed = action.parsed
         step.thought = parsed.thought
@@ -139,8 +151,7 @@ def react_loop(agent: Agent, query: str, *, tokens: bool = False,
             step.action, step.action_input = FINISH, parsed.answer
             _close(step, steps, step_started)
             yield StepEvent(step)
-            before = len(steps)
-            yield from _finish(steps, before, final("final_answer", answer=parsed.answer))
+            yield from end("final_answer", answer=parsed.answer)
             return
 
         # 4. the action: unknown tool, bad input, repetition, or a tool call
@@ -152,7 +163,7 @@ def react_loop(agent: Agent, query: str, *, tokens: bool = False,
             step.error = f"repeated action: {action.name} called {len(earlier)} times with the same input"
             _close(step, steps, step_started)
             yield StepEvent(step)
-            yield final("repeated_action", f"{step.error} (steps {', '.join(map(str, earlier))})")
+            yield from end("repeated_action", f"{step.error} (steps {', '.join(map(str, earlier))})")
             return
         if action.tool is None:
             step.error = f"unknown tool {action.name!r}"
@@ -174,11 +185,24 @@ def react_loop(agent: Agent, query: str, *, tokens: bool = False,
         yield StepEvent(step)
 
 
-def _finish(steps: list[Step], before: int, event: FinalEvent) -> Iterator[AgentEvent]:
-    """The steps ``final`` added (guard reviews, the answer rewrite), then the final event."""
-    for step in steps[before:]:
-        yield StepEvent(step)
-    yield event
+def _rescue(agent: Agent, question: str, reason: str, detail: str, steps: list[Step]) -> tuple[str, str, str | None]:
+    """Ask the guards' rescues for an answer to a run that ended without one (first text wins);
+    return the (possibly new) stop reason, its detail and the answer."""
+    for guard in agent.guards:
+        if guard.rescue is None:
+            continue
+        started = time.perf_counter()
+        try:
+            text = guard.rescue(question, tuple(steps))
+            if text is not None and not isinstance(text, str):
+                raise TypeError(f"rescue returned {type(text).__name__}, not str or None")
+        except Exception as exc:  # noqa: BLE001 - a broken guard fails closed
+            return "guard_error", f"the {guard.name} guard failed ({type(exc).__name__}: {exc}) after {reason}", None
+        if text:
+            steps.append(Step(index=len(steps) + 1, action=guard.name, action_input=reason, observation=text,
+                              kind="guard", seconds=time.perf_counter() - started))
+            return "final_answer", f"answered by the {guard.name} guard after {reason} ({detail})", text
+    return reason, detail, None
 
 
 def _review(agent: Agent, question: str, answer: str, steps: list[Step]) -> tuple[str | None, str]:

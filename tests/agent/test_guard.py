@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 
 import pytest
 from typer.testing import CliRunner
 
-from react_core import Agent, DomainSpec, Guard, Rewrite, Tool, hookimpl, new_registry
+from react_core import Agent, AgentConfig, DomainSpec, Guard, Rewrite, Tool, hookimpl, new_registry
 from react_core.agent import StepEvent, chat
 from react_core.agent.chat import build_agent
+from react_core.agent.loop import react_loop
 from react_core.agent.testing import ScriptedBackend
 from react_core.cli import build_app
 from react_core.training.trajectories import run_to_record
@@ -117,6 +119,48 @@ def test_guard_steps_are_streamed_async_too_and_left_out_of_training_records() -
     assert result.answer == "Aspirin thins the blood (Not a diagnosis.)"
 
 
+def _handed_over(question: str, steps) -> str | None:
+    return "A person will join." if any(s.action == "lookup" for s in steps) else None
+
+
+def test_a_rescue_answers_a_run_that_ended_without_an_answer() -> None:
+    rescue = Guard("hand_over", rescue=_handed_over)
+    agent, _ = _agent([LOOKUP, " I am confused", " still confused", " no"], guards=[rescue, SAFETY],
+                      config=AgentConfig(max_parse_retries=1))
+    events = list(agent.stream("What does aspirin do?"))
+    result = events[-1].result
+    assert result.ok and result.stop_reason == "final_answer"
+    assert result.stop_detail.startswith("answered by the hand_over guard after parse_error (step 2:")
+    # the rescue's answer is reviewed like any other (the safety review adds its note)
+    assert result.answer == "A person will join. (Not a diagnosis.)"
+    assert [(s.kind, s.action, s.action_input) for s in result.steps[-2:]] == [
+        ("guard", "hand_over", "parse_error"), ("guard", "safety", "A person will join.")]
+    streamed = [e.step.action for e in events if isinstance(e, StepEvent)]
+    assert streamed == [s.action for s in result.steps]  # the rescue's step is streamed too
+
+    agent, _ = _agent([" I am confused", " no"], guards=[rescue], config=AgentConfig(max_parse_retries=1))
+    result = agent.run("What does aspirin do?")  # nothing to rescue: the run ends as before
+    assert result.stop_reason == "parse_error" and result.answer is None
+    assert all(s.kind == "react" for s in result.steps)
+
+
+def test_a_rescue_does_not_answer_a_cancelled_run_and_fails_closed() -> None:
+    calls = []
+    agent, _ = _agent([LOOKUP, LOOKUP], guards=[Guard("r", rescue=lambda q, s: calls.append(q) or "x")])
+    cancel = threading.Event()
+    cancel.set()
+    assert list(react_loop(agent, "Q?", cancel=cancel))[-1].result.stop_reason == "cancelled" and calls == []
+
+    def boom(question, steps):
+        raise RuntimeError("no state")
+
+    agent, _ = _agent([LOOKUP, LOOKUP, LOOKUP], guards=[Guard("broken", rescue=boom)],
+                      config=AgentConfig(max_steps=1))
+    result = agent.run("Q?")
+    assert result.stop_reason == "guard_error" and result.answer is None
+    assert result.stop_detail == "the broken guard failed (RuntimeError: no state) after max_steps"
+
+
 def test_holds_answer_when_the_final_text_can_change() -> None:
     assert _agent([])[0].holds_answer
     assert not _agent([], guards=[Guard("s", screen=_screen)])[0].holds_answer
@@ -126,7 +170,7 @@ def test_holds_answer_when_the_final_text_can_change() -> None:
 
 
 def test_guard_and_spec_validation() -> None:
-    with pytest.raises(ValueError, match="needs a screen, a review or both"):
+    with pytest.raises(ValueError, match="needs a screen, a review or a rescue"):
         Guard("empty")
     with pytest.raises(ValueError, match="needs a name"):
         Guard("", screen=_screen)

@@ -53,7 +53,13 @@ def hand_over_review(question: str, answer: str, steps: Sequence[Step]) -> str:
     return HAND_OVER_ANSWER.format(action=f"handed over to a person ({done})")
 
 
-HAND_OVER_GUARD = Guard("hand_over", review=hand_over_review)
+def hand_over_rescue(question: str, steps: Sequence[Step]) -> str | None:
+    """The hand-over answer for a run that handed over and then ended without an answer
+    (the model repeated itself or wrote no parseable step); None otherwise."""
+    return hand_over_review(question, "", steps) or None
+
+
+HAND_OVER_GUARD = Guard("hand_over", review=hand_over_review, rescue=hand_over_rescue)
 
 
 def out_of_scope_guard(classifier: LazyClassifier) -> Guard:

@@ -227,3 +227,23 @@ def test_a_request_for_a_person_is_handed_over_and_the_answer_says_so(data_dir, 
     backend = ScriptedBackend([" Ask.\nAction: classify_intent[x]", " Done.\nFinal Answer: Intent: card_arrival. Posted."])
     plain = Agent(backend, tools, guards=[HAND_OVER_GUARD]).run("test question 1 about card arrival")
     assert plain.answer == "Intent: card_arrival. Posted."  # no hand-over: the draft stands
+
+
+def test_a_hand_over_is_answered_even_when_the_model_then_repeats_itself(data_dir, bank) -> None:
+    from react_core import Agent
+    from react_core.agent.testing import ScriptedBackend
+
+    from react_customer_service.candidates import load_classifier
+    from react_customer_service.scope import HAND_OVER_GUARD
+
+    tools = make_tools(bank, classifier=load_classifier(data_dir))
+    ask = " I will ask the classifier first.\nAction: classify_intent[a person please]"
+    backend = ScriptedBackend([ask, ask, ask, ask])  # the measured failure: the same call until the loop stops
+    result = Agent(backend, tools, guards=[HAND_OVER_GUARD]).run("I want to talk to a person about my account.")
+    assert result.stop_reason == "final_answer" and "after repeated_action" in result.stop_detail
+    assert result.answer.startswith("Intent: escalate_to_human. I have passed you to a member of our support team")
+    assert [t["kind"] for t in bank.tickets()] == ["escalation"]  # one escalation, recorded once
+
+    backend = ScriptedBackend([" Ask.\nAction: classify_intent[x]"] * 4)
+    result = Agent(backend, tools, guards=[HAND_OVER_GUARD]).run("test question 1 about card arrival")
+    assert result.stop_reason == "repeated_action" and result.answer is None  # no hand-over: nothing to rescue
