@@ -6,6 +6,7 @@ Public API: import from ``react_core``, never from a private module path.
 from react_core.adapters.policy import FusionPolicy
 from react_core.adapters.spec import AdapterSpec
 from react_core.agent import Agent, AgentConfig, AgentResult, Guard, Rewrite, Step, Tool, tool
+from react_core.agent.build import build_agent
 from react_core.atomic import write_bytes_atomic
 from react_core.domain import DomainSpec, EvalTask, ToolContext
 from react_core.hookspecs import hookimpl
@@ -44,6 +45,7 @@ __all__ = [
     "ToolContext",
     "__version__",
     "attach_adapter",
+    "build_agent",
     "cache_dir",
     "choose",
     "data_dir",

@@ -28,6 +28,7 @@ from typing import Any
 
 from react_core.adapters.spec import AdapterSpec
 from react_core.agent.agent import Agent
+from react_core.agent.build import build_agent
 from react_core.agent.config import AgentConfig
 from react_core.agent.events import AgentEvent, FinalEvent
 from react_core.agent.steps import AgentResult
@@ -258,8 +259,6 @@ class Service:
             with self._lock:  # one build per domain even when many requests arrive at once
                 agent = self._agents.get(domain)
                 if agent is None:
-                    from react_core.agent.chat import build_agent
-
                     agent = build_agent(self.registry, self.backend, domain, self.config)
                     self._agents[domain] = agent
         return agent

@@ -9,9 +9,8 @@ import threading
 import pytest
 from typer.testing import CliRunner
 
-from react_core import Agent, AgentConfig, DomainSpec, Guard, Rewrite, Tool, hookimpl, new_registry
+from react_core import Agent, AgentConfig, DomainSpec, Guard, Rewrite, Tool, build_agent, hookimpl, new_registry
 from react_core.agent import StepEvent, chat
-from react_core.agent.chat import build_agent
 from react_core.agent.loop import react_loop
 from react_core.agent.testing import ScriptedBackend
 from react_core.cli import build_app

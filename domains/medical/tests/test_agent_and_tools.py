@@ -133,7 +133,7 @@ def test_the_core_agent_enforces_the_policy_without_medical_agent(literature_ind
 def test_react_chat_in_another_domain_still_screens_emergencies() -> None:
     from react_core import DomainSpec, hookimpl, new_registry
     from react_core.agent import AgentConfig
-    from react_core.agent.chat import build_agent
+    from react_core import build_agent
 
     import react_medical.plugin
 
