@@ -62,15 +62,16 @@ class Guard:
 
 
 def review_steps(steps: Sequence[Step]) -> list[int]:
-    """Indexes (into ``steps``) of the guard steps that reviewed an answer: those after the final step.
+    """Indexes (into ``steps``) of the guard steps that came after the loop: rescues and reviews.
 
-    A screen's step comes before any final step; a review's ``action_input`` is the draft it got."""
-    finished = False
+    A screen's step comes before the loop's first step; a review's ``action_input`` is the draft
+    it got, a rescue's the stop reason it answered."""
+    started = False
     found = []
     for i, step in enumerate(steps):
-        if step.kind == "guard" and finished:
+        if step.kind == "guard" and started:
             found.append(i)
-        finished = finished or step.is_final
+        started = started or step.kind == "react"
     return found
 
 

@@ -217,10 +217,14 @@ def test_react_chat_enforces_the_domain_s_guards(monkeypatch) -> None:
     assert out.exit_code == 0 and EMERGENCY in out.stdout  # another domain's everywhere guard
 
 
-def test_review_steps_are_the_guard_steps_after_the_answer() -> None:
+def test_review_steps_are_the_guard_steps_after_the_loop() -> None:
     from react_core.agent import review_steps
 
     reviewed = _agent([LOOKUP, DOSE])[0].run("What does aspirin do?")
     assert review_steps(reviewed.steps) == [2]
     screened = _agent([LOOKUP])[0].run("I have chest pain right now")
     assert review_steps(screened.steps) == []  # a screen is not a review
+    rescued = _agent([LOOKUP, " confused", " confused"], guards=[Guard("r", rescue=_handed_over), SAFETY],
+                     config=AgentConfig(max_parse_retries=1))[0].run("What does aspirin do?")
+    assert [s.action for s in rescued.steps] == ["lookup", None, "r", "safety"]
+    assert review_steps(rescued.steps) == [2, 3]  # no final step from the model, still after the loop
