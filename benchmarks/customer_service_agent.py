@@ -6,7 +6,10 @@ Runs the domain's agent (its prompt, few-shot examples, its out-of-scope guard u
 spread sample of Banking77 test queries, on the out-of-scope test queries and (``--hand-over
 N``) on requests for a person, and reads the ``Intent: <label>.`` line of each final answer
 (``handed_over``: the run recorded an escalation, with ``escalate_to_human`` or in
-``classify_intent``; ``refused_by_guard``: the out-of-scope screen answered). Every adapter
+``classify_intent``; ``refused_by_guard``: the out-of-scope screen answered). ``--with-ids N``
+adds N test queries of intents that have an account tool, each with an id added in the
+builder's own sentence (``My customer id is C1001.``, ``The transfer is TR-3001.`` ...):
+``called_account_tool`` is the share of runs that called that tool. Every adapter
 given is run on the same queries in the same process (``name=path``), so the figures compare
 side by side.
 
@@ -34,6 +37,7 @@ from results_io import write_result  # noqa: E402
 
 from react_core import Agent, AgentConfig, data_dir  # noqa: E402
 from react_core.agent import review_steps  # noqa: E402
+from react_customer_service.builder import ACCOUNT_IDS  # noqa: E402
 from react_customer_service.evaluation import load_intent, load_out_of_scope  # noqa: E402
 from react_customer_service.intents import hand_over_queries  # noqa: E402
 from react_customer_service.scope import hand_over_step  # noqa: E402
@@ -45,6 +49,15 @@ CITATION = re.compile(r"\[[\w-]+\.md#\d+\]")
 def named_intent(answer: str | None) -> str | None:
     match = INTENT.search(answer or "")
     return match.group(1) if match else None
+
+
+def with_ids(examples: list[dict], n: int) -> list[dict]:
+    """``n`` of ``examples`` (evenly spread) whose intent has an account tool, each with an id added
+    as the builder adds one (ids taken in turn); ``tool`` names the tool the run should call."""
+    rows = [(e, entry) for e in examples for entry in ACCOUNT_IDS if e["reference"] in entry[0]]
+    rows = rows[::max(1, len(rows) // n)][:n]
+    return [{"text": template.format(query=e["text"], id=ids[i % len(ids)]), "reference": e["reference"], "tool": tool}
+            for i, (e, (_, tool, ids, template, _)) in enumerate(rows)]
 
 
 def run_adapter(backend, spec, examples, *, adapter: str, concurrency: int, classifier=None, guards=True) -> dict:
@@ -67,7 +80,7 @@ def run_adapter(backend, spec, examples, *, adapter: str, concurrency: int, clas
                     "classified": "classify_intent" in actions,
                     "screened": any(s.kind == "guard" for i, s in enumerate(result.steps) if i not in reviews),
                     "escalated": "escalate_to_human" in actions or hand_over_step(result.steps) is not None,
-                    "steps": len(result.steps)}
+                    "steps": len(result.steps), **({"account_tool": example["tool"] in actions} if "tool" in example else {})}
 
         start = time.perf_counter()
         with ThreadPoolExecutor(max_workers=concurrency) as pool:
@@ -81,6 +94,8 @@ def run_adapter(backend, spec, examples, *, adapter: str, concurrency: int, clas
             "called_classifier": round(sum(r["classified"] for r in rows) / n, 4),
             "refused_by_guard": round(sum(r["screened"] for r in rows) / n, 4),
             "handed_over": round(sum(r["escalated"] for r in rows) / n, 4),
+            **({"called_account_tool": round(sum(r["account_tool"] for r in rows) / n, 4)}
+               if all("account_tool" in r for r in rows) else {}),
             "stop_reasons": dict(Counter(r["stop_reason"] for r in rows)), "seconds": round(seconds),
             "rows": rows}
 
@@ -93,6 +108,8 @@ def main() -> None:
     ap.add_argument("--oos", type=int, default=30, help="out-of-scope test queries")
     ap.add_argument("--hand-over", type=int, default=0,
                     help="requests for a person (data/hand_over_test.txt; 12 in all)")
+    ap.add_argument("--with-ids", type=int, default=0,
+                    help="test queries of intents with an account tool, with an id added (the builder's sentences)")
     ap.add_argument("--split", default="test")
     ap.add_argument("--concurrency", type=int, default=32)
     ap.add_argument("--data-dir")
@@ -107,6 +124,8 @@ def main() -> None:
     root = data_dir(args.data_dir)
     os.environ["REACT_DATA_DIR"] = str(root)  # the domain's classifier (tool and guard) trains on the same data
     sets = {"intent": load_intent(root, args.split, args.limit), "out_of_scope": load_out_of_scope(root, args.split, args.oos)}
+    if args.with_ids:
+        sets["with_ids"] = with_ids(load_intent(root, args.split, None), args.with_ids)
     if args.hand_over:
         sets["hand_over"] = [{"text": q, "reference": "escalate_to_human"} for q in hand_over_queries()[:args.hand_over]]
     runtime = Runtime.load()

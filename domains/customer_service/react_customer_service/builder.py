@@ -47,6 +47,15 @@ TICKET_INTENTS = {"card_payment_not_recognised", "cash_withdrawal_not_recognised
 CUSTOMERS = ["C1001", "C1002", "C1003", "C1004", "C1005"]
 FREEZABLE = ["CARD-2001", "CARD-2002", "CARD-2003", "CARD-2005", "CARD-2007", "CARD-2008"]
 TRANSFERS = ["TR-3001", "TR-3002", "TR-3003", "TR-3004", "TR-3005", "TR-3006", "TR-3007"]
+# which account tool a trajectory calls for an intent: the intents, the tool, the ids it draws
+# from, the sentence that adds the id to the Banking77 query, and the share of trajectories
+# whose question gives an id
+ACCOUNT_IDS = (
+    (CARD_INTENTS, "card_status", CUSTOMERS, "{query} My customer id is {id}.", 0.6),
+    (FREEZE_INTENTS, "freeze_card", FREEZABLE, "{query} The card is {id}.", 0.7),
+    (TRANSFER_INTENTS, "transfer_status", TRANSFERS, "{query} The transfer is {id}.", 0.6),
+    (TICKET_INTENTS, "create_ticket", CUSTOMERS, "{query} I'm customer {id}.", 0.6),
+)
 HUMAN_REQUESTS = [
     "I want to speak to a real person, not a bot.",
     "Can I talk to a human agent please?",
@@ -124,6 +133,28 @@ def first_step(query: str, intent: str, top: list[tuple[str, float]] | None = No
             "meta": {"kind": "first_step", "intent": intent}}
 
 
+def _account_action(tool: str, account_id: str, intent: str, query: str,
+                    bank: Bank) -> tuple[tuple[str, str, str], str]:
+    """The trajectory's account step (thought, action, observation from the real tool) and what
+    its answer says was done."""
+    if tool == "card_status":
+        return (("Thought: I will look at the customer's cards.", f"Action: card_status[{account_id}]",
+                 card_status_text(bank, account_id)), f"looked up the cards of {account_id}")
+    if tool == "freeze_card":
+        return (("Thought: The card should be frozen, but only after the customer confirms.",
+                 f'Action: freeze_card[{{"card_id": "{account_id}"}}]', freeze_card_text(bank, account_id)),
+                f"asked you to confirm before freezing {account_id}; reply 'yes, freeze {account_id}' to freeze it")
+    if tool == "transfer_status":
+        return (("Thought: I will check that transfer.", f"Action: transfer_status[{account_id}]",
+                 transfer_status_text(bank, account_id)), f"checked transfer {account_id}")
+    subject = intent.replace("_", " ").rstrip("?").lower()
+    obs = create_ticket_text(bank, account_id, subject, query)
+    number = re.search(r"#(\d+)", obs)
+    return (("Thought: This needs an investigation, so I will open a ticket.",
+             f'Action: create_ticket[{{"customer_id": "{account_id}", "subject": "{subject}"}}]', obs),
+            f"opened ticket #{number.group(1)}" if number else "tried to open a ticket")
+
+
 def trajectory(query: str, intent: str, rng: random.Random, bank: Bank,
                top: list[tuple[str, float]] | None = None) -> dict[str, Any]:
     """One ReAct trajectory for an in-scope query, with an account action when the query gives an id;
@@ -132,33 +163,13 @@ def trajectory(query: str, intent: str, rng: random.Random, bank: Bank,
     others = [c for c in faq_chunks() if c.id != chunk.id and "Intent:" in c.text]
     other = rng.choice(others)
     question, action_step, action_note = query, None, "none"
-    if intent in CARD_INTENTS and rng.random() < 0.6:
-        cid = rng.choice(CUSTOMERS)
-        question = f"{query} My customer id is {cid}."
-        action_step = ("Thought: I will look at the customer's cards.", f"Action: card_status[{cid}]",
-                       card_status_text(bank, cid))
-        action_note = f"looked up the cards of {cid}"
-    elif intent in FREEZE_INTENTS and rng.random() < 0.7:
-        card = rng.choice(FREEZABLE)
-        question = f"{query} The card is {card}."
-        action_step = ("Thought: The card should be frozen, but only after the customer confirms.",
-                       f'Action: freeze_card[{{"card_id": "{card}"}}]', freeze_card_text(bank, card))
-        action_note = f"asked you to confirm before freezing {card}; reply 'yes, freeze {card}' to freeze it"
-    elif intent in TRANSFER_INTENTS and rng.random() < 0.6:
-        tid = rng.choice(TRANSFERS)
-        question = f"{query} The transfer is {tid}."
-        action_step = ("Thought: I will check that transfer.", f"Action: transfer_status[{tid}]",
-                       transfer_status_text(bank, tid))
-        action_note = f"checked transfer {tid}"
-    elif intent in TICKET_INTENTS and rng.random() < 0.6:
-        cid = rng.choice(CUSTOMERS)
-        question = f"{query} I'm customer {cid}."
-        subject = intent.replace("_", " ").rstrip("?").lower()
-        obs = create_ticket_text(bank, cid, subject, query)
-        action_step = ("Thought: This needs an investigation, so I will open a ticket.",
-                       f'Action: create_ticket[{{"customer_id": "{cid}", "subject": "{subject}"}}]', obs)
-        number = re.search(r"#(\d+)", obs)
-        action_note = f"opened ticket #{number.group(1)}" if number else "tried to open a ticket"
+    for intents, tool, ids, template, share in ACCOUNT_IDS:
+        if intent in intents:
+            if rng.random() < share:
+                account_id = rng.choice(ids)
+                question = template.format(query=query, id=account_id)
+                action_step, action_note = _account_action(tool, account_id, intent, query, bank)
+            break
     messages = [
         {"role": "user", "content": question},
         *classify_messages(query, top),

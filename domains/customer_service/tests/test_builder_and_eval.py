@@ -188,3 +188,19 @@ def test_hand_over_refresher_asks_the_classifier_then_hands_over_behind_the_head
         steps = [m["content"] for m in r["messages"] if m["role"] == "assistant"]
         assert "Action: classify_intent[" in steps[0] and "Action: escalate_to_human[" in steps[1]
         assert "Final Answer: Intent: escalate_to_human." in steps[-1]
+
+
+def test_a_question_that_gives_an_id_calls_the_account_tool_for_it(data_dir: Path) -> None:
+    from react_customer_service.builder import ACCOUNT_IDS
+
+    seen = set()
+    for seed in (0, 1):
+        for t in (r for r in build_training_data(data_dir, seed=seed) if r.get("meta", {}).get("kind") == "trajectory"):
+            question, intent = t["messages"][0]["content"], t["meta"]["intent"]
+            for intents, tool, ids, template, _ in ACCOUNT_IDS:
+                given = [i for i in ids if question.endswith(template.format(query="", id=i).lstrip())]
+                if intent in intents and given:
+                    actions = [m["content"] for m in t["messages"] if m["role"] == "assistant"]
+                    assert any(f"Action: {tool}[" in a and given[0] in a for a in actions), question
+                    seen.add(tool)
+    assert seen == {entry[1] for entry in ACCOUNT_IDS}  # the harness's --with-ids sentences are the trained ones
