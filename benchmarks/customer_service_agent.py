@@ -9,7 +9,8 @@ N``) on requests for a person, and reads the ``Intent: <label>.`` line of each f
 ``classify_intent``; ``refused_by_guard``: the out-of-scope screen answered). ``--with-ids N``
 adds N test queries of intents that have an account tool, each with an id added in the
 builder's own sentence (``My customer id is C1001.``, ``The transfer is TR-3001.`` ...):
-``called_account_tool`` is the share of runs that called that tool. Every adapter
+``called_account_tool`` is the share of runs that called that tool. ``claims_unmade_action``:
+the answer's ``Action taken:`` names an action although the run called no account tool. Every adapter
 given is run on the same queries in the same process (``name=path``), so the figures compare
 side by side.
 
@@ -44,6 +45,16 @@ from react_customer_service.scope import hand_over_step  # noqa: E402
 
 INTENT = re.compile(r"Intent:\s*([A-Za-z_?]+?)\.?(?:\s|$)")
 CITATION = re.compile(r"\[[\w-]+\.md#\d+\]")
+ACTION_TAKEN = re.compile(r"Action taken:\s*(.*?)\.?\s*$", re.DOTALL)
+ACCOUNT_TOOLS = {"card_status", "transfer_status", "freeze_card", "create_ticket", "escalate_to_human"}
+
+
+def claims_unmade_action(answer: str | None, actions: list[str | None], escalated: bool) -> bool:
+    """The answer's ``Action taken:`` names an action (not ``none``) although the run called no
+    account tool and handed nothing over: a claim the run does not back."""
+    match = ACTION_TAKEN.search(answer or "")
+    claimed = match is not None and not match.group(1).strip().lower().startswith("none")
+    return claimed and not escalated and not ACCOUNT_TOOLS & set(actions)
 
 
 def named_intent(answer: str | None) -> str | None:
@@ -73,14 +84,16 @@ def run_adapter(backend, spec, examples, *, adapter: str, concurrency: int, clas
             result = agent.run(example["text"])
             actions = [s.action for s in result.steps]
             reviews = set(review_steps(result.steps))
+            escalated = "escalate_to_human" in actions or hand_over_step(result.steps) is not None
             return {"text": example["text"], "reference": example["reference"],
                     "named": named_intent(result.answer), "stop_reason": result.stop_reason,
                     "cited": bool(CITATION.search(result.answer or "")),
                     "action_shown": "Action taken:" in (result.answer or ""),
                     "classified": "classify_intent" in actions,
                     "screened": any(s.kind == "guard" for i, s in enumerate(result.steps) if i not in reviews),
-                    "escalated": "escalate_to_human" in actions or hand_over_step(result.steps) is not None,
-                    "steps": len(result.steps), **({"account_tool": example["tool"] in actions} if "tool" in example else {})}
+                    "escalated": escalated,
+                    "unbacked_action": claims_unmade_action(result.answer, actions, escalated),
+                    "answer": result.answer, "steps": len(result.steps), **({"account_tool": example["tool"] in actions} if "tool" in example else {})}
 
         start = time.perf_counter()
         with ThreadPoolExecutor(max_workers=concurrency) as pool:
@@ -94,6 +107,7 @@ def run_adapter(backend, spec, examples, *, adapter: str, concurrency: int, clas
             "called_classifier": round(sum(r["classified"] for r in rows) / n, 4),
             "refused_by_guard": round(sum(r["screened"] for r in rows) / n, 4),
             "handed_over": round(sum(r["escalated"] for r in rows) / n, 4),
+            "claims_unmade_action": round(sum(r["unbacked_action"] for r in rows) / n, 4),
             **({"called_account_tool": round(sum(r["account_tool"] for r in rows) / n, 4)}
                if all("account_tool" in r for r in rows) else {}),
             "stop_reasons": dict(Counter(r["stop_reason"] for r in rows)), "seconds": round(seconds),
