@@ -6,13 +6,13 @@ Runs the domain's agent (its prompt, few-shot examples, its out-of-scope guard u
 spread sample of Banking77 test queries, on the out-of-scope test queries and (``--hand-over
 N``) on requests for a person, and reads the ``Intent: <label>.`` line of each final answer
 (``handed_over``: the run recorded an escalation, with ``escalate_to_human`` or in
-``classify_intent``; ``refused_by_guard``: the out-of-scope screen answered). ``--with-ids N``
-adds N test queries of intents that have an account tool, each with an id added in the
-builder's own sentence (``My customer id is C1001.``, ``The transfer is TR-3001.`` ...):
-``called_account_tool`` is the share of runs that called that tool. ``claims_unmade_action``:
-the answer's ``Action taken:`` names an action although the run called no account tool. Every adapter
-given is run on the same queries in the same process (``name=path``), so the figures compare
-side by side.
+``classify_intent``; ``refused_by_guard``: the out-of-scope screen answered;
+``claims_unmade_action``: the answer's ``Action taken:`` names an action although the run called
+no account tool and handed nothing over). ``--with-ids N`` adds N test queries of intents that
+have an account tool, each with an id added in the builder's own sentence (``My customer id is
+C1001.``, ``The transfer is TR-3001.`` ...); ``called_account_tool`` is the share of those runs
+that called that tool. Every adapter given is run on the same queries in the same process
+(``name=path``), so the figures compare side by side.
 
     .venv/bin/python benchmarks/customer_service_agent.py --limit 60 --oos 20 \
         --adapter shipped+classify=domains/customer_service/react_customer_service/adapter \
@@ -46,7 +46,7 @@ from react_customer_service.scope import hand_over_step  # noqa: E402
 INTENT = re.compile(r"Intent:\s*([A-Za-z_?]+?)\.?(?:\s|$)")
 CITATION = re.compile(r"\[[\w-]+\.md#\d+\]")
 ACTION_TAKEN = re.compile(r"Action taken:\s*(.*?)\.?\s*$", re.DOTALL)
-ACCOUNT_TOOLS = {"card_status", "transfer_status", "freeze_card", "create_ticket", "escalate_to_human"}
+ACCOUNT_TOOLS = {entry[1] for entry in ACCOUNT_IDS}
 
 
 def claims_unmade_action(answer: str | None, actions: list[str | None], escalated: bool) -> bool:
@@ -85,15 +85,18 @@ def run_adapter(backend, spec, examples, *, adapter: str, concurrency: int, clas
             actions = [s.action for s in result.steps]
             reviews = set(review_steps(result.steps))
             escalated = "escalate_to_human" in actions or hand_over_step(result.steps) is not None
-            return {"text": example["text"], "reference": example["reference"],
-                    "named": named_intent(result.answer), "stop_reason": result.stop_reason,
-                    "cited": bool(CITATION.search(result.answer or "")),
-                    "action_shown": "Action taken:" in (result.answer or ""),
-                    "classified": "classify_intent" in actions,
-                    "screened": any(s.kind == "guard" for i, s in enumerate(result.steps) if i not in reviews),
-                    "escalated": escalated,
-                    "unbacked_action": claims_unmade_action(result.answer, actions, escalated),
-                    "answer": result.answer, "steps": len(result.steps), **({"account_tool": example["tool"] in actions} if "tool" in example else {})}
+            row = {"text": example["text"], "reference": example["reference"],
+                   "named": named_intent(result.answer), "stop_reason": result.stop_reason,
+                   "cited": bool(CITATION.search(result.answer or "")),
+                   "action_shown": "Action taken:" in (result.answer or ""),
+                   "classified": "classify_intent" in actions,
+                   "screened": any(s.kind == "guard" for i, s in enumerate(result.steps) if i not in reviews),
+                   "escalated": escalated,
+                   "unbacked_action": claims_unmade_action(result.answer, actions, escalated),
+                   "answer": result.answer, "steps": len(result.steps)}
+            if "tool" in example:
+                row["account_tool"] = example["tool"] in actions
+            return row
 
         start = time.perf_counter()
         with ThreadPoolExecutor(max_workers=concurrency) as pool:

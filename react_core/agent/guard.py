@@ -2,20 +2,22 @@
 
 A prompt can ask a model to behave; a guard makes sure. A ``Guard`` may *screen* the question
 (return the answer itself, and the model is never asked: an emergency gets the emergency
-number) and *review* the answer (return the text to show, given the question and the run's
+number), *review* the answer (return the text to show, given the question and the run's
 steps, e.g. remove dosing instructions, add a disclaimer, mark claims no retrieved source
-covers), and *rescue* a run that ended without an answer (the model never wrote a parseable
-one, ran out of steps or time, or repeated itself) when the steps already decided it, e.g. a
-tool handed the customer to a person. Because the agent applies them, ``react chat``, ``react serve`` and the Python API
-all enforce the same policy.
+covers) and *rescue* a run that ended without an answer (the model never wrote a parseable
+one, ran out of steps or time, or repeated itself) when its steps already decided the answer,
+e.g. a tool handed the customer to a person. Because the agent applies them, ``react chat``,
+``react serve`` and the Python API all enforce the same policy.
 
 Order in a run: query rewrite, screens (first one that answers wins), the ReAct loop,
-rescues (only when the loop ended without an answer; first text wins), reviews (in order),
-answer rewrite. Every screen or review that changes something is
-recorded in the result as a ``Step`` with ``kind="guard"``: ``action`` is the guard's name,
-``action_input`` the question (screen) or the draft answer (review), ``observation`` the
-text it gave. A guard that raises fails closed: the run ends with ``stop_reason
-"guard_error"`` and no answer, never with an unreviewed one.
+rescues (only when the loop ended without an answer; first text wins), reviews (in order; a
+rescued answer is reviewed too), answer rewrite. Every screen, rescue or review that changes
+something is recorded in the result as a ``Step`` with ``kind="guard"``: ``action`` is the
+guard's name, ``action_input`` the question (screen), the stop reason it answered (rescue) or
+the draft answer (review), ``observation`` the text it gave; a rescued run's ``stop_reason`` is
+``"final_answer"`` and its ``stop_detail`` names the guard and the original reason. A guard
+that raises fails closed: the run ends with ``stop_reason "guard_error"`` and no answer, never
+with an unreviewed one.
 
 A domain's guards apply to that domain's agents. ``everywhere=True`` makes a guard apply to
 every agent the core builds (any domain, routed or not, and the base model): for what must

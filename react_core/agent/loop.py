@@ -4,8 +4,8 @@ Each turn: write the prompt, let the model write a Thought and an Action (genera
 at the Observation marker), parse it (re-prompting only the Action line while the parse
 budget lasts), run the tool (errors, timeouts and oversized output become the
 observation), and check the limits. The run ends with exactly one ``FinalEvent``. The agent's
-guards (``react_core.agent.guard``) screen the question before the first turn and review the
-answer after the last.
+guards (``react_core.agent.guard``) screen the question before the first turn, rescue a run
+that ended without an answer, and review the answer after the last.
 """
 
 from __future__ import annotations
@@ -94,7 +94,7 @@ def react_loop(agent: Agent, query: str, *, tokens: bool = False,
                 raise TypeError(f"screen returned {type(text).__name__}, not str or None")
         except Exception as exc:  # noqa: BLE001 - a broken guard fails closed
             yield from end("guard_error", f"the {guard.name} guard failed ({type(exc).__name__}: {exc}); "
-                        "no answer is given")
+                           "no answer is given")
             return
         if text is not None:
             steps.append(Step(index=1, action=guard.name, action_input=task, observation=text, kind="guard",
@@ -130,7 +130,7 @@ def react_loop(agent: Agent, query: str, *, tokens: bool = False,
                     _close(step, steps, step_started)
                     yield StepEvent(step)
                     yield from end("parse_error", f"step {step.index}: {action.reason} "
-                                f"(after {step.parse_retries} re-prompt(s) of the Action line)")
+                                   f"(after {step.parse_retries} re-prompt(s) of the Action line)")
                     return
                 retries_left -= 1
                 step.parse_retries += 1
