@@ -175,6 +175,15 @@ class LazyClassifier:
             raise ClassifierUnavailable(self._why)
         return self._value
 
+    def warm(self) -> bool:
+        """Load it now (when the agent is built, not inside its first run, whose wall-clock limit
+        would count the first use's training); False when it is unavailable."""
+        try:
+            self.get()
+        except ClassifierUnavailable:
+            return False
+        return True
+
 
 def default_classifier() -> LazyClassifier:
     """The classifier for the data directory's Banking77 (``react_core.data_dir()``), on first use."""

@@ -45,12 +45,17 @@ def build_tools(db_path: Path | str | None = None, index: Any | None = None,
     ``classifier`` is an ``IntentClassifier``, a loader or a ``LazyClassifier``; the default
     trains on the data directory's Banking77 on first use (a minute or two, then cached), and
     without it the tool tells the agent to name the intent itself. ``None`` leaves the tool out:
-    for adapters trained before it (docs/domains/customer_service.md)."""
+    for adapters trained before it (docs/domains/customer_service.md). A lazily loaded classifier
+    is loaded here, when the agent is built: trained inside the first run, it took about two
+    minutes of that run's 120-second limit."""
     from react_core.retrieval import load_or_build
 
+    from react_customer_service.candidates import LazyClassifier
     from react_customer_service.db import Bank
     from react_customer_service.tools import make_tools
 
+    if isinstance(classifier, LazyClassifier):
+        classifier.warm()
     if index is None:
         index = load_or_build(SPEC)
     return make_tools(Bank(db_path), index, k=SPEC.fusion.retrieval_k, classifier=classifier)

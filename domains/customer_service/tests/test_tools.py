@@ -175,16 +175,21 @@ def test_out_of_scope_guard_refuses_before_the_model_and_steps_aside_without_a_c
         raise FileNotFoundError("Banking77 not found")
 
     backend = ScriptedBackend([" Not banking.\nFinal Answer: Intent: out_of_scope. Sorry."])
+    assert LazyClassifier(missing).warm() is False  # building the tools goes on without it
     passed = Agent(backend, [], guards=[out_of_scope_guard(LazyClassifier(missing))]).run(off_topic)
     assert passed.stop_reason == "final_answer" and len(backend.calls) == 1  # no classifier: the model decides
 
 
 def test_the_domain_agent_shares_one_classifier_between_the_tool_and_the_guard(faq_index) -> None:
+    from react_customer_service.candidates import LazyClassifier
     from react_customer_service.spec import CLASSIFIER, build_tools
 
     assert [g.name for g in SPEC.guards] == ["out_of_scope", "hand_over"]
     assert build_tools.__defaults__[-1] is CLASSIFIER
-    assert "classify_intent" in {t.name for t in build_tools(index=faq_index)}
+    loads = []
+    lazy = LazyClassifier(lambda: loads.append("loaded") or "a classifier")
+    assert "classify_intent" in {t.name for t in build_tools(index=faq_index, classifier=lazy)}
+    assert loads == ["loaded"]  # loaded when the tools are built, not inside the first run's time limit
     assert "classify_intent" not in {t.name for t in build_tools(index=faq_index, classifier=None)}
 
 
