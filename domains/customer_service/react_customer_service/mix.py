@@ -9,6 +9,10 @@ tool list, few-shot examples; a masked system turn) and the direct pairs become 
 first step, so the adapter learns in the context it runs in. With ``--classify`` (the shipped
 adapter) those first steps call ``classify_intent`` and name its best match, kept only where
 that match is the label, and the head lists the tool.
+
+Two short refreshers continue the shipped adapter (``--agent-head --classify`` plus
+``--hand-over`` or ``--accounts``): ``hand_over_mix`` (tried, not shipped) and ``account_mix``
+(trajectories that call an account tool for the id in the question; docs/domains/customer_service.md).
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import random
 from pathlib import Path
 from typing import Any
 
-from react_customer_service.builder import build_training_data, first_step
+from react_customer_service.builder import ACCOUNT_IDS, build_training_data, first_step
 from react_customer_service.intents import OUT_OF_SCOPE, prompt_query
 
 
@@ -69,17 +73,28 @@ def continuation_mix(data_dir: Path, *, pairs: int = 450, out_of_scope: int = 50
     return with_prompt_head(steps, head)
 
 
-def hand_over_mix(data_dir: Path, *, head: str, classifier: Any, repeat: int = 4, sample: int = 120,
-                  seed: int = 0, pairs: int = 450, out_of_scope: int = 50) -> list[dict[str, Any]]:
-    """A short refresher after stage 2: the builder's requests for a person as classifier-first
-    hand-overs (``escalation_trajectory`` with the classifier's answer), ``repeat`` times, and a
-    seeded ``sample`` of the stage-2 mix (``pairs``, ``out_of_scope``: as ``continuation_mix``) so
-    the rest is not forgotten; all behind ``head``. Tried and not shipped: the adapter it trained
-    handed over in none of 12 written requests and lost banking intents, so the hand-over is done
-    in code (``tools.intent_tool``, ``scope.HAND_OVER_GUARD``); kept to reproduce that result."""
-    import tempfile
-
+def refresher_mix(data_dir: Path, teach: list[dict[str, Any]], *, head: str, classifier: Any, repeat: int = 4,
+                  sample: int = 120, seed: int = 0, pairs: int = 450, out_of_scope: int = 50) -> list[dict[str, Any]]:
+    """A short refresher after stage 2: the trajectories to ``teach``, ``repeat`` times, and a seeded
+    ``sample`` of the stage-2 mix (``pairs``, ``out_of_scope``: as ``continuation_mix``) so the rest
+    is not forgotten; all behind ``head``, shuffled."""
     from react_core.training import with_prompt_head
+
+    rng = random.Random(seed)
+    records = with_prompt_head(teach * repeat, head)
+    stage2 = continuation_mix(data_dir, pairs=pairs, out_of_scope=out_of_scope, seed=seed, head=head,
+                              classifier=classifier)
+    records += rng.sample(stage2, sample)
+    rng.shuffle(records)
+    return records
+
+
+def hand_over_mix(data_dir: Path, *, head: str, classifier: Any, **kwargs: Any) -> list[dict[str, Any]]:
+    """The refresher on the builder's requests for a person as classifier-first hand-overs
+    (``escalation_trajectory`` with the classifier's answer). Tried and not shipped: the adapter it
+    trained handed over in none of 12 written requests and lost banking intents, so the hand-over
+    is done in code (``tools.intent_tool``, ``scope.HAND_OVER_GUARD``); kept to reproduce that result."""
+    import tempfile
 
     from react_customer_service.builder import HUMAN_REQUESTS, escalation_trajectory
     from react_customer_service.db import Bank
@@ -88,13 +103,22 @@ def hand_over_mix(data_dir: Path, *, head: str, classifier: Any, repeat: int = 4
     with tempfile.TemporaryDirectory() as tmp:
         bank = Bank(Path(tmp) / "bank.db")
         hand_overs = [escalation_trajectory(q, bank, top) for q, top in zip(HUMAN_REQUESTS, tops)]
-    rng = random.Random(seed)
-    records = with_prompt_head(hand_overs * repeat, head)
-    stage2 = continuation_mix(data_dir, pairs=pairs, out_of_scope=out_of_scope, seed=seed, head=head,
-                              classifier=classifier)
-    records += rng.sample(stage2, sample)
-    rng.shuffle(records)
-    return records
+    return refresher_mix(data_dir, hand_overs, head=head, classifier=classifier, **kwargs)
+
+
+ACCOUNT_ACTIONS = tuple(f"Action: {entry[1]}[" for entry in ACCOUNT_IDS)
+
+
+def account_mix(data_dir: Path, *, head: str, classifier: Any, seeds: tuple[int, ...] = (1, 2, 3),
+                **kwargs: Any) -> list[dict[str, Any]]:
+    """The refresher on classifier-first trajectories that call an account tool for the id in the
+    question, from builder seeds other than stage 2's (other Banking77 queries, other ids), so
+    the agent learns to act after the FAQ search instead of answering (it called an account tool
+    for 0 of 24 test questions with an id)."""
+    teach = [r for seed in seeds for r in build_training_data(data_dir, seed=seed, classify=True, classifier=classifier)
+             if "messages" in r and any(m["role"] == "assistant" and m["content"].split("\n")[-1].startswith(ACCOUNT_ACTIONS)
+                                        for m in r["messages"])]
+    return refresher_mix(data_dir, teach, head=head, classifier=classifier, repeat=1, **kwargs)
 
 
 def main() -> None:
@@ -109,9 +133,11 @@ def main() -> None:
                         help="trajectories start with classify_intent (and the head lists the tool)")
     parser.add_argument("--hand-over", action="store_true",
                         help="the hand-over refresher instead (tried, not shipped; needs --agent-head --classify)")
+    parser.add_argument("--accounts", action="store_true",
+                        help="the account-tool refresher instead (needs --agent-head --classify)")
     args = parser.parse_args()
-    if args.hand_over and not (args.agent_head and args.classify):
-        parser.error("--hand-over needs --agent-head and --classify")
+    if (args.hand_over or args.accounts) and not (args.agent_head and args.classify):
+        parser.error("--hand-over and --accounts need --agent-head and --classify")
     root = data_dir(args.data_dir)
     classifier = None
     if args.classify:
@@ -121,6 +147,8 @@ def main() -> None:
     head = agent_prompt_head(classifier=classifier) if args.agent_head else None
     if args.hand_over:
         records = hand_over_mix(root, head=head, classifier=classifier)
+    elif args.accounts:
+        records = account_mix(root, head=head, classifier=classifier)
     else:
         records = continuation_mix(root, head=head, classifier=classifier)
     write_bytes_atomic(args.out, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode())
