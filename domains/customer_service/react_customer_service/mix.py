@@ -11,8 +11,9 @@ adapter) those first steps call ``classify_intent`` and name its best match, kep
 that match is the label, and the head lists the tool.
 
 Two short refreshers continue the shipped adapter (``--agent-head --classify`` plus
-``--hand-over`` or ``--accounts``): ``hand_over_mix`` (tried, not shipped) and ``account_mix``
-(trajectories that call an account tool for the id in the question; docs/domains/customer_service.md).
+``--hand-over`` or ``--accounts``): ``hand_over_mix`` and ``account_mix`` (trajectories that call
+an account tool for the id in the question). Both were tried and not shipped; they are kept to
+reproduce the results in docs/domains/customer_service.md.
 """
 
 from __future__ import annotations
@@ -109,15 +110,19 @@ def hand_over_mix(data_dir: Path, *, head: str, classifier: Any, **kwargs: Any) 
 ACCOUNT_ACTIONS = tuple(f"Action: {entry[1]}[" for entry in ACCOUNT_IDS)
 
 
+def _calls_account_tool(record: dict[str, Any]) -> bool:
+    return any(m["role"] == "assistant" and m["content"].split("\n")[-1].startswith(ACCOUNT_ACTIONS)
+               for m in record.get("messages", []))
+
+
 def account_mix(data_dir: Path, *, head: str, classifier: Any, seeds: tuple[int, ...] = (1, 2, 3),
                 **kwargs: Any) -> list[dict[str, Any]]:
     """The refresher on classifier-first trajectories that call an account tool for the id in the
-    question, from builder seeds other than stage 2's (other Banking77 queries, other ids), so
-    the agent learns to act after the FAQ search instead of answering (it called an account tool
-    for 0 of 24 test questions with an id)."""
+    question, from builder seeds other than stage 2's (other Banking77 queries, other ids). Tried
+    and not shipped: its adapter called the tool for 8 of 24 test questions with an id (shipped: 0)
+    but claimed actions it never took in 8 of them; kept to reproduce that result."""
     teach = [r for seed in seeds for r in build_training_data(data_dir, seed=seed, classify=True, classifier=classifier)
-             if "messages" in r and any(m["role"] == "assistant" and m["content"].split("\n")[-1].startswith(ACCOUNT_ACTIONS)
-                                        for m in r["messages"])]
+             if _calls_account_tool(r)]
     return refresher_mix(data_dir, teach, head=head, classifier=classifier, repeat=1, **kwargs)
 
 
@@ -134,7 +139,7 @@ def main() -> None:
     parser.add_argument("--hand-over", action="store_true",
                         help="the hand-over refresher instead (tried, not shipped; needs --agent-head --classify)")
     parser.add_argument("--accounts", action="store_true",
-                        help="the account-tool refresher instead (needs --agent-head --classify)")
+                        help="the account-tool refresher instead (tried, not shipped; needs --agent-head --classify)")
     args = parser.parse_args()
     if (args.hand_over or args.accounts) and not (args.agent_head and args.classify):
         parser.error("--hand-over and --accounts need --agent-head and --classify")
