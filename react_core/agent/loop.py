@@ -55,7 +55,10 @@ def react_loop(agent: Agent, query: str, *, tokens: bool = False,
     calls: dict[str, list[int]] = {}  # call key -> the steps that made this call
     rewrites: list[Step] = []  # steps written with another adapter (before the loop's steps)
 
-    def final(reason: str, detail: str = "", answer: str | None = None, *, screened: bool = False) -> FinalEvent:
+    def end(reason: str, detail: str = "", answer: str | None = None, *, screened: bool = False) -> Iterator[AgentEvent]:
+        """End the run: rescue (no answer), reviews, the answer rewrite; the steps they add, then
+        the ``FinalEvent``."""
+        before = len(steps)
         if answer is None and reason in RESCUED:
             reason, detail, answer = _rescue(agent, task, reason, detail, steps)
         if answer is not None and not screened:
@@ -66,17 +69,11 @@ def react_loop(agent: Agent, query: str, *, tokens: bool = False,
             done, answer = _rewrite(agent, agent.answer_rewrite, query, answer, len(steps) + 1, usage)
             if done is not None:
                 steps.append(done)
-        return FinalEvent(AgentResult(query=query, answer=answer, stop_reason=reason, steps=rewrites + steps,
-                                      usage=usage, stop_detail=detail, domain=agent.domain, adapter=agent.adapter,
-                                      seconds=time.perf_counter() - started))
-
-    def end(reason: str, detail: str = "", answer: str | None = None, *, screened: bool = False) -> Iterator[AgentEvent]:
-        """The final event, after the steps ``final`` adds (rescue, reviews, the answer rewrite)."""
-        before = len(steps)
-        event = final(reason, detail, answer, screened=screened)
         for added in steps[before:]:
             yield StepEvent(added)
-        yield event
+        yield FinalEvent(AgentResult(query=query, answer=answer, stop_reason=reason, steps=rewrites + steps,
+                                     usage=usage, stop_detail=detail, domain=agent.domain, adapter=agent.adapter,
+                                     seconds=time.perf_counter() - started))
 
     task = query
     if agent.query_rewrite is not None:

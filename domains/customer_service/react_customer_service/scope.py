@@ -43,20 +43,25 @@ def hand_over_step(steps: Sequence[Step]) -> Step | None:
                  and (step.observation or "").startswith(HANDED_OVER)), None)
 
 
+def hand_over_answer(steps: Sequence[Step]) -> str | None:
+    """The hand-over answer when ``classify_intent`` handed the run over; None otherwise."""
+    step = hand_over_step(steps)
+    if step is None:
+        return None
+    done = step.observation[len(HANDED_OVER):].split(". ", 1)[0].removeprefix("Handed over to a person: ")
+    return HAND_OVER_ANSWER.format(action=f"handed over to a person ({done})")
+
+
 def hand_over_review(question: str, answer: str, steps: Sequence[Step]) -> str:
     """The hand-over answer when ``classify_intent`` handed the run over; the draft otherwise.
     The model does not reliably write it itself (docs/domains/customer_service.md)."""
-    step = hand_over_step(steps)
-    if step is None:
-        return answer
-    done = step.observation[len(HANDED_OVER):].split(". ", 1)[0].removeprefix("Handed over to a person: ")
-    return HAND_OVER_ANSWER.format(action=f"handed over to a person ({done})")
+    return hand_over_answer(steps) or answer
 
 
 def hand_over_rescue(question: str, steps: Sequence[Step]) -> str | None:
     """The hand-over answer for a run that handed over and then ended without an answer
     (the model repeated itself or wrote no parseable step); None otherwise."""
-    return hand_over_review(question, "", steps) or None
+    return hand_over_answer(steps)
 
 
 HAND_OVER_GUARD = Guard("hand_over", review=hand_over_review, rescue=hand_over_rescue)
