@@ -19,7 +19,8 @@ from react_core.agent.prompt import PromptTemplates
 from react_core.agent.guard import Guard, review_steps
 from react_core.agent.rewrite import Rewrite
 from react_core.agent.steps import STOP_REASONS, AgentResult, Step, Usage
-from react_core.agent.calls import current_question
+from react_core.agent.calls import current_message, current_question, run_state
+from react_core.agent.conversation import latest_message
 from react_core.agent.tools import Tool, ToolInputError, compose_tools, tool
 from react_core.agent.trace import read_traces, write_trace
 
@@ -46,9 +47,12 @@ __all__ = [
     "ToolInputError",
     "Usage",
     "compose_tools",
+    "current_message",
     "current_question",
+    "latest_message",
     "parse_step",
     "read_traces",
+    "run_state",
     "tool",
     "write_trace",
 ]

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from react_core.agent.conversation import latest_message
 from react_core.agent.tools import Tool
 
 
@@ -30,7 +31,13 @@ class ToolOutcome:
     error: str | None = None
 
 
-_QUESTION: contextvars.ContextVar[str | None] = contextvars.ContextVar("react_question", default=None)
+@dataclass
+class _Run:
+    question: str | None
+    state: dict[str, Any]
+
+
+_RUN: contextvars.ContextVar[_Run | None] = contextvars.ContextVar("react_run", default=None)
 
 
 def current_question() -> str | None:
@@ -38,22 +45,42 @@ def current_question() -> str | None:
 
     For tools that need the customer's own words rather than what the model wrote as the
     action input (a small model may paraphrase or truncate it): e.g. an intent classifier.
+    In a conversation it holds the earlier turns too; :func:`current_message` is the newest
+    message alone.
     """
-    return _QUESTION.get()
+    run = _RUN.get()
+    return run.question if run is not None else None
+
+
+def current_message() -> str | None:
+    """The newest message of the run's question (``conversation.latest_message``), else ``None``:
+    what a tool that must act once per message reads (a request for a person made two turns
+    ago was already handled then)."""
+    question = current_question()
+    return latest_message(question) if question is not None else None
+
+
+def run_state() -> dict[str, Any]:
+    """A dict private to the run that is calling this tool, kept for the whole run: what a tool
+    remembers between its calls (e.g. that it already handed the customer over, so a second
+    call does not do it again). Outside a run, a new empty dict each time (nothing is kept)."""
+    run = _RUN.get()
+    return run.state if run is not None else {}
 
 
 def call_tool(tool: Tool, kwargs: dict[str, Any], *, timeout: float | None,
-              question: str | None = None) -> ToolOutcome:
+              question: str | None = None, state: dict[str, Any] | None = None) -> ToolOutcome:
     """Call ``tool(**kwargs)``; never raise (except KeyboardInterrupt and the like).
 
-    ``question``: what :func:`current_question` returns inside the call."""
-    token = _QUESTION.set(question)
+    ``question``: what :func:`current_question` returns inside the call; ``state``: what
+    :func:`run_state` returns (the loop passes one dict per run)."""
+    token = _RUN.set(_Run(question, state if state is not None else {}))
     try:
         if timeout is None:
             return _call(tool, kwargs)
-        context = contextvars.copy_context()  # the worker thread sees the question too
+        context = contextvars.copy_context()  # the worker thread sees the run too
     finally:
-        _QUESTION.reset(token)
+        _RUN.reset(token)
     done = threading.Event()
     box: list[ToolOutcome] = []
 

@@ -54,6 +54,7 @@ def react_loop(agent: Agent, query: str, *, tokens: bool = False,
     retries_left = cfg.max_parse_retries
     calls: dict[str, list[int]] = {}  # call key -> the steps that made this call
     rewrites: list[Step] = []  # steps written with another adapter (before the loop's steps)
+    state: dict[str, Any] = {}  # what the run's tools remember between calls (calls.run_state)
 
     def end(reason: str, detail: str = "", answer: str | None = None, *, screened: bool = False) -> Iterator[AgentEvent]:
         """End the run: rescue (no answer), reviews, the answer rewrite; the steps they add, then
@@ -174,7 +175,7 @@ def react_loop(agent: Agent, query: str, *, tokens: bool = False,
         else:
             tool_started = time.perf_counter()
             timeout = _min(cfg.tool_timeout, deadline - tool_started)
-            outcome = call_tool(action.tool, action.kwargs or {}, timeout=timeout, question=task)
+            outcome = call_tool(action.tool, action.kwargs or {}, timeout=timeout, question=task, state=state)
             step.tool_seconds = time.perf_counter() - tool_started
             step.observation, step.error = truncate(outcome.text, cfg.max_observation_chars), outcome.error
         yield ObservationEvent(step.index, step.observation, step.error)

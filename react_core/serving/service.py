@@ -30,6 +30,7 @@ from react_core.adapters.spec import AdapterSpec
 from react_core.agent.agent import Agent
 from react_core.agent.build import build_agent
 from react_core.agent.config import AgentConfig
+from react_core.agent.conversation import compose
 from react_core.agent.events import AgentEvent, FinalEvent
 from react_core.agent.steps import AgentResult
 from react_core.engine.backend import Generation, GenerationBackend
@@ -233,18 +234,9 @@ class Service:
     # -- helpers -------------------------------------------------------------------------
 
     def compose(self, query: str, history: Sequence[Mapping[str, str]]) -> str:
-        """The question with the most recent conversation turns before it (``max_history_chars``)."""
-        lines: list[str] = []
-        used = 0
-        for message in reversed(history):
-            line = f"{message.get('role', 'user').capitalize()}: {' '.join(str(message.get('content', '')).split())}"
-            if used + len(line) > self.max_history_chars:
-                break
-            lines.append(line)
-            used += len(line)
-        if not lines:
-            return query
-        return "(conversation so far)\n" + "\n".join(reversed(lines)) + "\n(now answer)\n" + query
+        """The question with the most recent conversation turns before it (``max_history_chars``;
+        ``react_core.agent.conversation``)."""
+        return compose(query, history, self.max_history_chars)
 
     def _raw(self, model: str | None, timeout: float | None, cancel: threading.Event | None = None) -> RequestBackend:
         deadline = time.monotonic() + timeout if timeout is not None else None

@@ -173,3 +173,39 @@ def test_a_tool_can_read_the_run_s_question() -> None:
     backend = ScriptedBackend([" Call it.\nAction: echo[something else]", " Done.\nFinal Answer: ok"])
     Agent(backend, [slow]).run("the customer's own words")  # the default tool timeout runs it in a worker
     assert seen == ["the customer's own words"] and current_question() is None  # nothing leaks after the call
+
+
+def test_a_tool_keeps_state_for_its_run_only() -> None:
+    from react_core import Agent
+    from react_core.agent import run_state
+    from react_core.agent.testing import ScriptedBackend
+
+    def count(text: str) -> str:
+        state = run_state()
+        state["calls"] = state.get("calls", 0) + 1
+        return f"call {state['calls']} of this run"
+
+    counter = Tool("count", "Count the calls.", count)
+    script = [" One.\nAction: count[a]", " Two.\nAction: count[b]", " Done.\nFinal Answer: ok"]
+    first = Agent(ScriptedBackend(script), [counter]).run("q")
+    assert [s.observation for s in first.steps[:2]] == ["call 1 of this run", "call 2 of this run"]
+    second = Agent(ScriptedBackend(script[1:]), [counter]).run("q")  # a new run starts from nothing
+    assert second.steps[0].observation == "call 1 of this run"
+    assert count("outside") == "call 1 of this run" and count("outside") == "call 1 of this run"  # nothing kept
+
+
+def test_a_tool_reads_the_newest_message_of_a_conversation() -> None:
+    from react_core import Agent
+    from react_core.agent import current_message, latest_message
+    from react_core.agent.conversation import compose
+    from react_core.agent.testing import ScriptedBackend
+
+    history = [{"role": "user", "content": "I want a person."}, {"role": "assistant", "content": "Handed over."}]
+    question = compose("Thanks. What does a card cost?", history, max_chars=4000)
+    assert question.startswith("(conversation so far)\nUser: I want a person.") and latest_message(question) == (
+        "Thanks. What does a card cost?")
+    assert compose("alone", history, max_chars=5) == "alone" == latest_message("alone")  # no turn fits: no history
+    seen = []
+    echo = Tool("echo", "Echo the message.", lambda text: seen.append(current_message()) or "ok")
+    Agent(ScriptedBackend([" Call.\nAction: echo[x]", " Done.\nFinal Answer: ok"]), [echo]).run(question)
+    assert seen == ["Thanks. What does a card cost?"] and current_message() is None

@@ -12,7 +12,7 @@ import math
 from typing import Any
 
 from react_core import Tool, tool
-from react_core.agent import current_question
+from react_core.agent import current_message, current_question, run_state
 
 from react_customer_service.candidates import ClassifierUnavailable, LazyClassifier
 from react_customer_service.db import CARD_ID, CUSTOMER_ID, TRANSFER_ID, Bank
@@ -116,6 +116,19 @@ def escalate_text(bank: Bank, reason: str, customer_id: str = "") -> str:
     return f"Handed over to a person: escalation #{number}. A support agent joins this chat within 5 minutes."
 
 
+def escalate_once(bank: Bank, reason: str, customer_id: str = "") -> str:
+    """``escalate_text``, once per agent run (``react_core.agent.run_state``): a second hand-over in
+    the same run (``escalate_to_human`` after ``classify_intent`` handed over, or either called
+    twice with different words) gets the first one's text and records nothing new."""
+    state = run_state()
+    if "escalation" not in state:
+        text = escalate_text(bank, reason, customer_id)
+        if not text.startswith("Handed over"):
+            return text  # a bad input escalated nothing: nothing to remember
+        state["escalation"] = text
+    return state["escalation"]
+
+
 def account_tools(bank: Bank) -> list[Tool]:
     """``card_status``, ``transfer_status``, ``freeze_card``, ``create_ticket`` and ``escalate_to_human``."""
 
@@ -166,7 +179,7 @@ def account_tools(bank: Bank) -> list[Tool]:
             reason: Why a person should take over.
             customer_id: The customer id if known, like C1001.
         """
-        return escalate_text(bank, reason, customer_id)
+        return escalate_once(bank, reason, customer_id)
 
     return [card_status, transfer_status, freeze_card, create_ticket, escalate_to_human]
 
@@ -194,8 +207,9 @@ def intent_tool(classifier: Any, k: int = 3, bank: Bank | None = None) -> Tool:
     agent run the tool classifies the run's question (``react_core.agent.current_question``),
     not the action input: a small model often garbles the message it copies into the action.
 
-    With ``bank``, a message that asks for a person (``scope.HAND_OVER_REQUEST``) is handed over
-    here (an escalation in the bank, as ``escalate_to_human`` records it) instead of classified:
+    With ``bank``, a message that asks for a person (``scope.HAND_OVER_REQUEST``; in a conversation,
+    the newest message: an earlier turn's request was handled then) is handed over here (an
+    escalation in the bank, as ``escalate_to_human`` records it, once per run) instead of classified:
     Banking77 has no intent for it, and the shipped agent followed the classifier's guess instead
     of calling ``escalate_to_human``. The domain's ``hand_over`` guard then writes the answer."""
     lazy = classifier if isinstance(classifier, LazyClassifier) else LazyClassifier(classifier)
@@ -209,8 +223,8 @@ def intent_tool(classifier: Any, k: int = 3, bank: Bank | None = None) -> Tool:
         message = current_question() or message
         if not message.strip():
             return "classify_intent needs the customer's message, e.g. classify_intent[my card has not arrived]"
-        if bank is not None and HAND_OVER_REQUEST.search(message):
-            return HANDED_OVER + escalate_text(bank, "customer asked for a person")
+        if bank is not None and HAND_OVER_REQUEST.search(current_message() or message):
+            return HANDED_OVER + escalate_once(bank, "customer asked for a person")
         try:
             clf = lazy.get()
         except ClassifierUnavailable as exc:
