@@ -8,7 +8,8 @@ N``) on requests for a person, and reads the ``Intent: <label>.`` line of each f
 (``handed_over``: the run recorded an escalation, with ``escalate_to_human`` or in
 ``classify_intent``; ``refused_by_guard``: the out-of-scope screen answered;
 ``claims_unmade_action``: the answer's ``Action taken:`` names an action although the run called
-no account tool and handed nothing over). ``--with-ids N`` adds N test queries of intents that
+no account tool and handed nothing over; ``draft_claims_unmade_action``: the same for the model's
+own draft, before the ``action_record`` guard wrote what the run did). ``--with-ids N`` adds N test queries of intents that
 have an account tool, each with an id added in the builder's own sentence (``My customer id is
 C1001.``, ``The transfer is TR-3001.`` ...); ``called_account_tool`` is the share of those runs
 that called that tool. Every adapter given is run on the same queries in the same process
@@ -85,6 +86,8 @@ def run_adapter(backend, spec, examples, *, adapter: str, concurrency: int, clas
             actions = [s.action for s in result.steps]
             reviews = set(review_steps(result.steps))
             escalated = "escalate_to_human" in actions or hand_over_step(result.steps) is not None
+            draft = next((s.action_input for s in result.steps if s.kind == "guard" and s.action == "action_record"),
+                         result.answer)
             row = {"text": example["text"], "reference": example["reference"],
                    "named": named_intent(result.answer), "stop_reason": result.stop_reason,
                    "cited": bool(CITATION.search(result.answer or "")),
@@ -93,6 +96,7 @@ def run_adapter(backend, spec, examples, *, adapter: str, concurrency: int, clas
                    "screened": any(s.kind == "guard" for i, s in enumerate(result.steps) if i not in reviews),
                    "escalated": escalated,
                    "unbacked_action": claims_unmade_action(result.answer, actions, escalated),
+                   "draft_unbacked_action": claims_unmade_action(draft, actions, escalated),
                    "answer": result.answer, "steps": len(result.steps)}
             if "tool" in example:
                 row["account_tool"] = example["tool"] in actions
@@ -111,6 +115,7 @@ def run_adapter(backend, spec, examples, *, adapter: str, concurrency: int, clas
             "refused_by_guard": round(sum(r["screened"] for r in rows) / n, 4),
             "handed_over": round(sum(r["escalated"] for r in rows) / n, 4),
             "claims_unmade_action": round(sum(r["unbacked_action"] for r in rows) / n, 4),
+            "draft_claims_unmade_action": round(sum(r["draft_unbacked_action"] for r in rows) / n, 4),
             **({"called_account_tool": round(sum(r["account_tool"] for r in rows) / n, 4)}
                if all("account_tool" in r for r in rows) else {}),
             "stop_reasons": dict(Counter(r["stop_reason"] for r in rows)), "seconds": round(seconds),

@@ -23,6 +23,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from react_customer_service.actions import action_note
 from react_customer_service.db import Bank
 from react_customer_service.intents import OUT_OF_SCOPE, intent_prompt, oos_queries, read_split
 from react_customer_service.scope import REFUSAL_ANSWER
@@ -138,21 +139,20 @@ def _account_action(tool: str, account_id: str, intent: str, query: str,
     """The trajectory's account step (thought, action, observation from the real tool) and what
     its answer says was done."""
     if tool == "card_status":
-        return (("Thought: I will look at the customer's cards.", f"Action: card_status[{account_id}]",
-                 card_status_text(bank, account_id)), f"looked up the cards of {account_id}")
-    if tool == "freeze_card":
-        return (("Thought: The card should be frozen, but only after the customer confirms.",
-                 f'Action: freeze_card[{{"card_id": "{account_id}"}}]', freeze_card_text(bank, account_id)),
-                f"asked you to confirm before freezing {account_id}; reply 'yes, freeze {account_id}' to freeze it")
-    if tool == "transfer_status":
-        return (("Thought: I will check that transfer.", f"Action: transfer_status[{account_id}]",
-                 transfer_status_text(bank, account_id)), f"checked transfer {account_id}")
-    subject = intent.replace("_", " ").rstrip("?").lower()
-    obs = create_ticket_text(bank, account_id, subject, query)
-    number = re.search(r"#(\d+)", obs)
-    return (("Thought: This needs an investigation, so I will open a ticket.",
-             f'Action: create_ticket[{{"customer_id": "{account_id}", "subject": "{subject}"}}]', obs),
-            f"opened ticket #{number.group(1)}" if number else "tried to open a ticket")
+        step = ("Thought: I will look at the customer's cards.", f"Action: card_status[{account_id}]",
+                card_status_text(bank, account_id))
+    elif tool == "freeze_card":
+        step = ("Thought: The card should be frozen, but only after the customer confirms.",
+                f'Action: freeze_card[{{"card_id": "{account_id}"}}]', freeze_card_text(bank, account_id))
+    elif tool == "transfer_status":
+        step = ("Thought: I will check that transfer.", f"Action: transfer_status[{account_id}]",
+                transfer_status_text(bank, account_id))
+    else:
+        subject = intent.replace("_", " ").rstrip("?").lower()
+        step = ("Thought: This needs an investigation, so I will open a ticket.",
+                f'Action: create_ticket[{{"customer_id": "{account_id}", "subject": "{subject}"}}]',
+                create_ticket_text(bank, account_id, subject, query))
+    return step, action_note(tool, account_id, step[2]) or "none"
 
 
 def trajectory(query: str, intent: str, rng: random.Random, bank: Bank,

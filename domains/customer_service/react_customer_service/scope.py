@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 from react_core import Guard, Step
 
+from react_customer_service.actions import action_note
 from react_customer_service.candidates import ClassifierUnavailable, LazyClassifier
 from react_customer_service.intents import OUT_OF_SCOPE
 
@@ -48,8 +49,7 @@ def hand_over_answer(steps: Sequence[Step]) -> str | None:
     step = hand_over_step(steps)
     if step is None:
         return None
-    done = step.observation[len(HANDED_OVER):].split(". ", 1)[0].removeprefix("Handed over to a person: ")
-    return HAND_OVER_ANSWER.format(action=f"handed over to a person ({done})")
+    return HAND_OVER_ANSWER.format(action=action_note(step.action, step.action_input, step.observation))
 
 
 def hand_over_review(question: str, answer: str, steps: Sequence[Step]) -> str:

@@ -7,6 +7,7 @@ from typing import Any
 
 from react_core import DomainSpec, FusionPolicy
 
+from react_customer_service.actions import ACTION_RECORD_GUARD
 from react_customer_service.builder import build_training_data
 from react_customer_service.candidates import default_classifier
 from react_customer_service.evaluation import TASKS
@@ -68,7 +69,7 @@ SPEC = DomainSpec.from_package(  # prompts/, adapter/ and knowledge/ come from t
     example_queries=EXAMPLE_QUERIES,
     tools=build_tools,
     fusion=FUSION,
-    guards=[out_of_scope_guard(CLASSIFIER), HAND_OVER_GUARD],
+    guards=[out_of_scope_guard(CLASSIFIER), HAND_OVER_GUARD, ACTION_RECORD_GUARD],
     build_training_data=build_training_data,
     eval_tasks=TASKS,
     version=VERSION,

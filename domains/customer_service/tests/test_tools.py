@@ -184,7 +184,7 @@ def test_the_domain_agent_shares_one_classifier_between_the_tool_and_the_guard(f
     from react_customer_service.candidates import LazyClassifier
     from react_customer_service.spec import CLASSIFIER, build_tools
 
-    assert [g.name for g in SPEC.guards] == ["out_of_scope", "hand_over"]
+    assert [g.name for g in SPEC.guards] == ["out_of_scope", "hand_over", "action_record"]
     assert build_tools.__defaults__[-1] is CLASSIFIER
     loads = []
     lazy = LazyClassifier(lambda: loads.append("loaded") or "a classifier")
@@ -252,3 +252,27 @@ def test_a_hand_over_is_answered_even_when_the_model_then_repeats_itself(data_di
     backend = ScriptedBackend([" Ask.\nAction: classify_intent[x]"] * 4)
     result = Agent(backend, tools, guards=[HAND_OVER_GUARD]).run("test question 1 about card arrival")
     assert result.stop_reason == "repeated_action" and result.answer is None  # no hand-over: nothing to rescue
+
+
+def test_one_run_hands_over_once_and_a_later_turn_is_not_handed_over_again(data_dir, bank) -> None:
+    from react_core.agent.conversation import compose
+
+    from react_customer_service.candidates import load_classifier
+    from react_customer_service.scope import HAND_OVER_GUARD
+
+    tools = make_tools(bank, classifier=load_classifier(data_dir))
+    backend = ScriptedBackend([" Ask.\nAction: classify_intent[a person please]",
+                               " Ask again.\nAction: classify_intent[someone real]",
+                               " Hand over.\nAction: escalate_to_human[customer asked for a person]",
+                               " Done.\nFinal Answer: Intent: escalate_to_human. Passed on."])
+    result = Agent(backend, tools, guards=[HAND_OVER_GUARD]).run("I want to talk to a person about my account.")
+    assert all(s.observation.endswith("Handed over to a person: escalation #1. A support agent joins this chat "
+                                      "within 5 minutes.") for s in result.steps[:3])  # the later calls repeat the first
+    assert [t["kind"] for t in bank.tickets()] == ["escalation"]  # recorded once
+
+    history = [{"role": "user", "content": "I want to talk to a person."},
+               {"role": "assistant", "content": result.answer}]
+    backend = ScriptedBackend([" Ask.\nAction: classify_intent[x]", " Done.\nFinal Answer: Intent: card_arrival. Posted."])
+    later = Agent(backend, tools, guards=[HAND_OVER_GUARD]).run(compose("test question 1 about card arrival", history, 4000))
+    assert later.answer == "Intent: card_arrival. Posted."  # the earlier turn's request is not handed over again
+    assert len(bank.tickets()) == 1
