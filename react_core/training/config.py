@@ -31,7 +31,8 @@ class TrainConfig:
     share_prefix: bool = field(default=True, metadata={
         "help": "run a head every example of a batch starts with (instruction, system prompt) once per batch "
                 "(exact; needs label_logits_only; one process only)"})
-    group_by_length: bool = field(default=True, metadata={"help": "batch examples of similar length together"})
+    group_by_length: bool = field(default=True, metadata={
+        "help": "batch examples of similar length together (and, with share_prefix, of one prompt head)"})
     dtype: str | None = field(default=None, metadata={"help": "bf16/fp16/fp32 (default: automatic)"})
     device: str | None = field(default=None, metadata={"help": "cpu/cuda (default: automatic)"})
     tensorboard: bool = field(default=False, metadata={"help": "write TensorBoard logs in the output directory"})

@@ -45,11 +45,16 @@ class _Rows:
         return [len(r.input_ids) for r in self.rows]
 
 
-def make_trainer_class(label_logits_only: bool):
-    """A Trainer whose loss is the label-position loss (or the stock full-logits loss)."""
+def make_trainer_class(label_logits_only: bool, *, group_heads: int = 0):
+    """A Trainer whose loss is the label-position loss (or the stock full-logits loss).
+
+    ``group_heads`` (the collator's ``min_prefix``; 0: off) draws batches of one prompt head
+    (``react_core.training.sampling``) instead of transformers' length grouping, so the collator
+    can share the head."""
     from transformers import Trainer
 
     from react_core.training.loss import full_logits_loss, label_position_loss
+    from react_core.training.sampling import HeadGroupedSampler
 
     class ReactTrainer(Trainer):
         loss_is_scaled_for_ga = False  # our loss is a per-batch mean
@@ -60,6 +65,12 @@ def make_trainer_class(label_logits_only: bool):
             else:
                 loss = full_logits_loss(model, inputs)
             return (loss, {}) if return_outputs else loss
+
+        def _get_train_sampler(self, train_dataset=None):
+            dataset = train_dataset if train_dataset is not None else self.train_dataset
+            if group_heads and isinstance(dataset, _Rows):
+                return HeadGroupedSampler(dataset.rows, self.args.train_batch_size, min_prefix=group_heads)
+            return super()._get_train_sampler(train_dataset)
 
     return ReactTrainer
 
@@ -168,10 +179,11 @@ def train_adapter(config: TrainConfig, train: Sequence[Example], validation: Seq
     callbacks = []
     if val_rows and config.eval_steps > 0 and config.early_stopping_patience > 0:
         callbacks.append(EarlyStoppingCallback(early_stopping_patience=config.early_stopping_patience))
-    trainer_cls = make_trainer_class(config.label_logits_only)
+    collator = make_collator(config, tokenizer, model, world_size=args.world_size)
+    group_heads = collator.min_prefix if config.group_by_length and collator.share_prefix else 0
+    trainer_cls = make_trainer_class(config.label_logits_only, group_heads=group_heads)
     trainer = trainer_cls(model=peft_model, args=args, train_dataset=_Rows(train_rows),
-                          eval_dataset=_Rows(val_rows) if val_rows else None,
-                          data_collator=make_collator(config, tokenizer, model, world_size=args.world_size),
+                          eval_dataset=_Rows(val_rows) if val_rows else None, data_collator=collator,
                           callbacks=callbacks)
     start = time.perf_counter()
     checkpoint = None
