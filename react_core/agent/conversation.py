@@ -34,5 +34,5 @@ def latest_message(question: str) -> str:
     """The newest message of a question :func:`compose` wrote; any other question unchanged."""
     if not question.startswith(HISTORY_OPEN):
         return question
-    head, sep, newest = question.rpartition(HISTORY_CLOSE)
+    _, sep, newest = question.rpartition(HISTORY_CLOSE)
     return newest if sep else question

@@ -49,7 +49,8 @@ def hand_over_answer(steps: Sequence[Step]) -> str | None:
     step = hand_over_step(steps)
     if step is None:
         return None
-    return HAND_OVER_ANSWER.format(action=action_note(step.action, step.action_input, step.observation))
+    done = action_note(step.action, step.action_input, step.observation) or "handed over to a person"
+    return HAND_OVER_ANSWER.format(action=done)
 
 
 def hand_over_review(question: str, answer: str, steps: Sequence[Step]) -> str:
