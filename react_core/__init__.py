@@ -18,6 +18,7 @@ from react_core.retrieval import make_search_tool
 from react_core.routing import Router
 from react_core.runtime import Runtime
 from react_core.runtime import RuntimeConfig
+from react_core.training.calibration import apply_offsets, best_offsets
 from react_core.training.evaluate import attach_adapter, generate_batch
 from react_core.training.scoring import choose, fast_output_layer, score_continuations
 
@@ -44,7 +45,9 @@ __all__ = [
     "Tool",
     "ToolContext",
     "__version__",
+    "apply_offsets",
     "attach_adapter",
+    "best_offsets",
     "build_agent",
     "cache_dir",
     "choose",

@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from react_core import EvalTask, choose, score_continuations
+from react_core import EvalTask, apply_offsets, choose, score_continuations
 
 from react_medical import mcq, pubmedqa
 
@@ -75,9 +75,7 @@ def label_scores(model: Any, tokenizer: Any, prompts: list[str], batch_size: int
 
 def pick_labels(scores: Sequence[Sequence[float]], bias: dict[str, float] | None = None) -> list[str]:
     """The most likely label of each row of ``label_scores`` after adding ``bias`` (default ``LABEL_BIAS``)."""
-    bias = LABEL_BIAS if bias is None else bias
-    offsets = [bias.get(label, 0.0) for label in pubmedqa.LABELS]
-    return [pubmedqa.LABELS[max(range(len(offsets)), key=lambda j: row[j] + offsets[j])] for row in scores]
+    return apply_offsets(scores, pubmedqa.LABELS, LABEL_BIAS if bias is None else bias)
 
 
 def choose_label(model: Any, tokenizer: Any, prompts: list[str], batch_size: int,
