@@ -30,7 +30,7 @@ class TrainResult:
 
 
 class _Rows:
-    """A map-style dataset over encoded examples (with lengths for length grouping)."""
+    """A map-style dataset over encoded examples (``rows``: the head-grouped sampler reads them)."""
 
     def __init__(self, rows: Sequence[Encoded]) -> None:
         self.rows = list(rows)
@@ -40,9 +40,6 @@ class _Rows:
 
     def __getitem__(self, i: int) -> dict[str, list[int]]:
         return {"input_ids": self.rows[i].input_ids, "labels": self.rows[i].labels}
-
-    def lengths(self) -> list[int]:
-        return [len(r.input_ids) for r in self.rows]
 
 
 def make_trainer_class(label_logits_only: bool, *, group_heads: int = 0):

@@ -14,6 +14,7 @@ from typing import Any
 from react_core import Tool, tool
 from react_core.agent import current_message, current_question, run_state
 
+from react_customer_service.actions import HANDED_OVER_TO
 from react_customer_service.candidates import ClassifierUnavailable, LazyClassifier
 from react_customer_service.db import CARD_ID, CUSTOMER_ID, TRANSFER_ID, Bank
 from react_customer_service.scope import HAND_OVER_REQUEST, HANDED_OVER
@@ -123,7 +124,7 @@ def escalate_once(bank: Bank, reason: str, customer_id: str = "") -> str:
     state = run_state()
     if "escalation" not in state:
         text = escalate_text(bank, reason, customer_id)
-        if not text.startswith("Handed over"):
+        if not HANDED_OVER_TO.match(text):
             return text  # a bad input escalated nothing: nothing to remember
         state["escalation"] = text
     return state["escalation"]

@@ -208,17 +208,19 @@ def test_a_question_that_gives_an_id_calls_the_account_tool_for_it(data_dir: Pat
 
 def test_account_refresher_teaches_account_steps_behind_the_head(data_dir: Path, faq_index) -> None:
     from react_customer_service.candidates import load_classifier
-    from react_customer_service.mix import ACCOUNT_ACTIONS, account_mix, agent_prompt_head
+    from react_customer_service.builder import ACCOUNT_IDS
+    from react_customer_service.mix import account_mix, agent_prompt_head
 
     classifier = load_classifier(data_dir)
     head = agent_prompt_head(index=faq_index, classifier=classifier)
     mix = account_mix(data_dir, head=head, classifier=classifier, sample=5, pairs=10, out_of_scope=5)
     assert all(r["messages"][0] == {"role": "system", "content": head} for r in mix)
+
     def calls(record: dict) -> list[str]:
         return [m["content"].split("\nAction: ")[-1].split("[")[0] for m in record["messages"]
                 if m["role"] == "assistant" and "\nAction: " in m["content"]]
 
-    account = {a.removeprefix("Action: ").rstrip("[") for a in ACCOUNT_ACTIONS}
+    account = {entry[1] for entry in ACCOUNT_IDS}
     taught = [r for r in mix if account & set(calls(r))]
     assert len(taught) >= len(mix) - 5 > 0  # all but the stage-2 sample call an account tool
     # most ask the classifier, search the FAQ, then act (a confirmed freeze acts at once)
