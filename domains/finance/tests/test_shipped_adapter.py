@@ -25,7 +25,8 @@ def test_shipped_adapter_scores_validation_sentiment_and_entities() -> None:
     results = {r.task: r for r in evaluate_domain(SPEC, loaded, root, adapter_dir=SPEC.adapter_path, alpha=alpha,
                                                   split="validation", limit=60, batch_size=32,
                                                   tasks=("phrasebank", "conll_ner"))}
-    # the base model alone (alpha 1) scores 0.28 accuracy and 0.0 entity F1 on 100 validation rows;
-    # the shipped policy scored 0.75 and 0.18 there (docs/domains/finance.md)
-    assert results["phrasebank"].value >= 0.6
-    assert results["conll_ner"].value >= 0.1 and results["conll_ner"].metrics["precision"] >= 0.2
+    # on 100 validation rows the base model alone (alpha 1) scores 0.28 accuracy and 0.0 entity F1,
+    # the previous adapter (1,216 examples) 0.75 and 0.18, the shipped one 0.88 and 0.79
+    # (docs/domains/finance.md)
+    assert results["phrasebank"].value >= 0.78
+    assert results["conll_ner"].value >= 0.6 and results["conll_ner"].metrics["precision"] >= 0.6

@@ -103,3 +103,30 @@ def test_search_news_finds_the_item_and_the_agent_cites_it(news_index) -> None:
     assert score.observation.endswith("(rule-based fallback, no model attached)")
     prompt = backend.calls[0].prompt
     assert "search_news" in prompt and "entities" in prompt and "financial news analyst" in prompt
+
+
+def test_agent_tools_run_the_finance_adapter_on_the_agents_backend(news_index) -> None:
+    from react_core import ToolContext
+
+    from react_finance.spec import build_tools
+
+    backend = StubBackend()
+    tools = by_name(build_tools(news_index, context=ToolContext(backend=backend, adapter="finance", domain="finance")))
+    assert tools["sentiment"]("Shares fell 9 %") == "negative (finance adapter)"
+    assert tools["entities"]("Reuters in Oslo") == "ORG: Reuters; LOC: Oslo (finance adapter)"
+    assert [call["adapter"] for call in backend.calls] == ["finance", "finance"]  # the policy's alpha is 0
+    merged = by_name(build_tools(news_index, context=ToolContext(backend=backend, adapter="finance=0.5+medical=0.5")))
+    assert merged["sentiment"]("Shares fell") == "negative (finance adapter)" and backend.calls[-1]["adapter"] == "finance"
+
+
+def test_agent_tools_fall_back_to_rules_without_the_finance_adapter(news_index) -> None:
+    from react_core import ToolContext
+
+    from react_finance.spec import build_tools
+
+    backend = StubBackend()
+    for adapter in (None, "medical", "not a spec=="):
+        tools = by_name(build_tools(news_index, context=ToolContext(backend=backend, adapter=adapter)))
+        assert tools["sentiment"]("Shares fell 9 %").endswith("(rule-based fallback, no model attached)")
+    assert by_name(build_tools(news_index))["sentiment"]("profit rose").startswith("positive (rule-based")
+    assert backend.calls == []
