@@ -8,6 +8,7 @@ from react_core import AdapterSpec, DomainSpec, FusionPolicy, ToolContext
 
 from react_finance.builder import build_training_data
 from react_finance.evaluation import TASKS
+from react_finance.review import SENTIMENT_RECORD_GUARD
 
 NAME = "finance"
 VERSION = "0.1.0"
@@ -73,5 +74,6 @@ SPEC = DomainSpec.from_package(  # prompts/, adapter/ and knowledge/ come from t
     fusion=FUSION,
     build_training_data=build_training_data,
     eval_tasks=TASKS,
+    guards=[SENTIMENT_RECORD_GUARD],
     version=VERSION,
 )

@@ -4,13 +4,19 @@
 the finance adapter when one is given (``make_tools(analyzer=ModelAnalyzer(runtime.engine,
 adapter))``), otherwise the rule-based fallback, and every observation names which one
 answered. Empty input is an observation saying what to pass, never an exception.
+
+Inside an agent's run both read the passage from the user's own message when the model's copy
+of it is not in that message (:func:`user_text`): a small model garbles long sentences it
+copies into an action (on PhraseBank it mixed in the entity format, ``ORG: ...; LOC: ...``).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from react_core import Tool, tool
+from react_core.agent import current_message
 
 from react_finance.analyzer import Analyzer, LexiconAnalyzer
 from react_finance.formats import format_entities
@@ -23,19 +29,45 @@ def _clean(text: Any) -> str:
     return " ".join(str(text).split())[:MAX_CHARS]
 
 
+# a message that asks first and then gives the passage: "Is this good or bad news? <passage>",
+# "What is the sentiment of this headline: <passage>"
+_PASSAGE = re.compile(r"^[^?:\n]{0,120}[?:]\s*(\S.*)$", re.DOTALL)
+MIN_PASSAGE_WORDS = 3
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def user_text(text: str) -> str:
+    """``text``, or the passage of the user's newest message when ``text`` is not in that message.
+
+    Only inside an agent's run (:func:`react_core.agent.current_message`), and only when the
+    message first asks and then gives a passage of at least three words (``Is this good or bad
+    news for investors? <passage>``); otherwise, e.g. for a headline read from a search result,
+    ``text`` is kept as the model wrote it."""
+    message = current_message()
+    if not message or _norm(text) in _norm(message):
+        return text
+    passage = _PASSAGE.match(message.strip())
+    if passage is None or len(passage.group(1).split()) < MIN_PASSAGE_WORDS:
+        return text
+    return passage.group(1)
+
+
 def _source(analyzer: Analyzer) -> str:
     return SOURCES.get(analyzer.name, analyzer.name)
 
 
 def sentiment_text(analyzer: Analyzer, text: str) -> str:
-    text = _clean(text)
+    text = _clean(user_text(str(text)))
     if not text:
         return "Give the news text to score, e.g. sentiment[Northwind Metals cuts output guidance]."
     return f"{analyzer.sentiments([text])[0]} ({_source(analyzer)})"
 
 
 def entities_text(analyzer: Analyzer, text: str) -> str:
-    text = _clean(text)
+    text = _clean(user_text(str(text)))
     if not text:
         return "Give the news text to read, e.g. entities[Reuters reported that Nokia opened a plant in Oulu]."
     return f"{format_entities(analyzer.entities([text])[0])} ({_source(analyzer)})"

@@ -130,3 +130,42 @@ def test_agent_tools_fall_back_to_rules_without_the_finance_adapter(news_index) 
         assert tools["sentiment"]("Shares fell 9 %").endswith("(rule-based fallback, no model attached)")
     assert by_name(build_tools(news_index))["sentiment"]("profit rose").startswith("positive (rule-based")
     assert backend.calls == []
+
+
+def test_tools_score_the_users_passage_when_the_models_copy_is_garbled(news_index) -> None:
+    from react_finance.tools import user_text
+
+    question = "Is this good or bad news for investors? Net sales fell 10 % and the company warned on profit"
+    backend = ScriptedBackend([
+        " I will score the sentence.\nAction: sentiment[ORG: Net sales; ORG: company]",  # garbled copy
+        " I will list the names.\nAction: entities[Net sales fell 10 %]",  # a true part of the message
+        " I can answer now.\nFinal Answer: Sentiment: positive. Sales grew.",
+    ])
+    spec = replace(SPEC, tools=lambda: make_tools(news_index))
+    result = Agent.from_domain(backend, spec, adapter=None).run(question)
+    score, names, _ = [s for s in result.steps if s.kind == "react"]
+    assert score.observation == "negative (rule-based fallback, no model attached)"  # the garble alone: neutral
+    assert LexiconAnalyzer().sentiments(["ORG: Net sales; ORG: company"]) == ["neutral"]
+    assert names.observation == "none (rule-based fallback, no model attached)"  # kept: it is in the message
+    # the sentiment_record guard makes the answer state what the tool returned
+    assert result.answer == "Sentiment: negative. Sales grew."
+    assert user_text("ORG: garbled") == "ORG: garbled"  # outside a run nothing is replaced
+
+
+def test_user_text_keeps_text_read_elsewhere(news_index) -> None:
+    from react_finance.tools import user_text
+
+    seen: list[str] = []
+    probe = replace(SPEC, tools=lambda: make_tools(news_index) + [_probe(seen, user_text)])
+    for question, text in [("Has there been negative news about Northwind Metals?",  # no passage in the message
+                            "Northwind Metals cuts output guidance after smelter fire"),
+                           ("What is the sentiment of: profit up", "ORG: x")]:  # a passage under three words
+        backend = ScriptedBackend([f" I check.\nAction: probe[{text}]", " I can answer now.\nFinal Answer: done"])
+        Agent.from_domain(backend, probe, adapter=None).run(question)
+    assert seen == ["Northwind Metals cuts output guidance after smelter fire", "ORG: x"]
+
+
+def _probe(seen: list[str], user_text):
+    from react_core import Tool
+
+    return Tool("probe", "Records what user_text makes of its input.", lambda text: seen.append(user_text(text)) or "ok")
