@@ -20,7 +20,6 @@ model's own draft, before any review guard rewrote it.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import time
 from collections import Counter

@@ -3,10 +3,11 @@
 The finance adapter (fused at the policy's alpha) scores " negative", " neutral" and " positive"
 after the prompt. An offset per label, added to each label's log-likelihood before the choice
 (``react_core.apply_offsets``), can undo a lean toward one label; the shipped rule uses none
-(docs/domains/finance.md says why). This script scores Financial PhraseBank's validation sentences once, tries
-every (negative, positive) offset pair on the core's grid ("neutral" stays at 0) and keeps the
-most accurate, the smallest offsets on ties (``react_core.best_offsets``); it also reports a
-5-fold cross-validated accuracy of the choice (three shuffles). The test split is not read.
+(docs/domains/finance.md says why). This script scores Financial PhraseBank's validation
+sentences once, tries every (negative, positive) offset pair on the core's grid ("neutral"
+stays at 0) and keeps the most accurate, the smallest offsets on ties
+(``react_core.best_offsets``); it also reports a 5-fold cross-validated accuracy of the choice
+(three shuffles). The test split is not read.
 
 Writes benchmarks/results/finance_calibration.json.
 

@@ -18,9 +18,10 @@ from collections.abc import Sequence
 from react_core import Guard, Step
 
 LABELS = ("negative", "neutral", "positive")
-_STATED = re.compile(r"(Sentiment:\s*)(negative|neutral|positive)\b", re.IGNORECASE)
-_WORD = re.compile(r"\b(negative|neutral|positive)\b", re.IGNORECASE)
-_OBSERVED = re.compile(r"^\s*(negative|neutral|positive)\b", re.IGNORECASE)
+_LABEL = "|".join(LABELS)
+_STATED = re.compile(rf"Sentiment:\s*({_LABEL})\b", re.IGNORECASE)
+_WORD = re.compile(rf"\b({_LABEL})\b", re.IGNORECASE)
+_OBSERVED = re.compile(rf"^\s*({_LABEL})\b", re.IGNORECASE)
 
 
 def observed_label(steps: Sequence[Step]) -> str | None:
@@ -36,7 +37,7 @@ def answer_label(answer: str | None) -> str | None:
         return None
     stated = _STATED.search(answer)
     if stated:
-        return stated.group(2).lower()
+        return stated.group(1).lower()
     words = {w.lower() for w in _WORD.findall(answer)}
     return words.pop() if len(words) == 1 else None
 

@@ -43,15 +43,15 @@ def user_text(text: str) -> str:
     """``text``, or the passage of the user's newest message when ``text`` is not in that message.
 
     Only inside an agent's run (:func:`react_core.agent.current_message`), and only when the
-    message first asks and then gives a passage of at least three words (``Is this good or bad
-    news for investors? <passage>``); otherwise, e.g. for a headline read from a search result,
+    message first asks and then gives a passage of at least three words that is not itself a
+    question (``Is this good or bad news for investors? <passage>``); otherwise, e.g. for a headline read from a search result,
     ``text`` is kept as the model wrote it."""
     message = current_message()
     if not message or _norm(text) in _norm(message):
         return text
     passage = _PASSAGE.match(message.strip())
-    if passage is None or len(passage.group(1).split()) < MIN_PASSAGE_WORDS:
-        return text
+    if passage is None or len(passage.group(1).split()) < MIN_PASSAGE_WORDS or passage.group(1).endswith("?"):
+        return text  # no passage, or a second question ("... about X? And is that bad for the stock?")
     return passage.group(1)
 
 

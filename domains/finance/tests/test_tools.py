@@ -159,10 +159,11 @@ def test_user_text_keeps_text_read_elsewhere(news_index) -> None:
     probe = replace(SPEC, tools=lambda: make_tools(news_index) + [_probe(seen, user_text)])
     for question, text in [("Has there been negative news about Northwind Metals?",  # no passage in the message
                             "Northwind Metals cuts output guidance after smelter fire"),
-                           ("What is the sentiment of: profit up", "ORG: x")]:  # a passage under three words
+                           ("What is the sentiment of: profit up", "ORG: x"),  # a passage under three words
+                           ("What does the archive say about Lumen? And is that bad for the stock?", "Lumen shuts")]:
         backend = ScriptedBackend([f" I check.\nAction: probe[{text}]", " I can answer now.\nFinal Answer: done"])
         Agent.from_domain(backend, probe, adapter=None).run(question)
-    assert seen == ["Northwind Metals cuts output guidance after smelter fire", "ORG: x"]
+    assert seen == ["Northwind Metals cuts output guidance after smelter fire", "ORG: x", "Lumen shuts"]
 
 
 def _probe(seen: list[str], user_text):
