@@ -17,17 +17,17 @@ from collections.abc import Sequence
 
 from react_core import Guard, Step
 
-LABELS = ("negative", "neutral", "positive")
+from react_finance.formats import LABELS, parse_label
+
 _LABEL = "|".join(LABELS)
 _STATED = re.compile(rf"Sentiment:\s*({_LABEL})\b", re.IGNORECASE)
 _WORD = re.compile(rf"\b({_LABEL})\b", re.IGNORECASE)
-_OBSERVED = re.compile(rf"^\s*({_LABEL})\b", re.IGNORECASE)
 
 
 def observed_label(steps: Sequence[Step]) -> str | None:
-    """The label the run's ``sentiment`` observations agree on; None if none or they differ."""
-    found = {m.group(1).lower() for s in steps if s.action == "sentiment" and s.observation
-             for m in [_OBSERVED.match(s.observation)] if m}
+    """The label the run's ``sentiment`` observations agree on (each starts with its label, as
+    ``tools.sentiment_text`` writes it); None if none or they differ."""
+    found = {parse_label(s.observation) for s in steps if s.action == "sentiment" and s.observation} - {""}
     return found.pop() if len(found) == 1 else None
 
 

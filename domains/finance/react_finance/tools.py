@@ -44,8 +44,8 @@ def user_text(text: str) -> str:
 
     Only inside an agent's run (:func:`react_core.agent.current_message`), and only when the
     message first asks and then gives a passage of at least three words that is not itself a
-    question (``Is this good or bad news for investors? <passage>``); otherwise, e.g. for a headline read from a search result,
-    ``text`` is kept as the model wrote it."""
+    question (``Is this good or bad news for investors? <passage>``); otherwise, e.g. for a
+    headline read from a search result, ``text`` is kept as the model wrote it."""
     message = current_message()
     if not message or _norm(text) in _norm(message):
         return text
