@@ -17,9 +17,9 @@ import time
 from collections import Counter, defaultdict
 from typing import Any
 
-from react_core import data_dir
+from react_core import data_dir, evenly_spread
 
-from react_finance.data import conll, phrasebank, phrasebank_allagree, spread, twitter
+from react_finance.data import conll, phrasebank, phrasebank_allagree, twitter
 from react_finance.formats import classification_scores, entity_prf
 from react_finance.lexicon import lexicon_entities, lexicon_sentiment
 
@@ -92,7 +92,7 @@ def ner_baselines(root) -> dict[str, Any]:
     table, longest = memorize_entities(train)
     out: dict[str, Any] = {"train_n": len(train)}
     for split in ("validation", "test", "test_limit200"):
-        sentences = spread(conll(root, "test"), 200) if split == "test_limit200" else conll(root, split)
+        sentences = evenly_spread(conll(root, "test"), 200) if split == "test_limit200" else conll(root, split)
         gold = [list(s.entities) for s in sentences]
         out.setdefault("memorized_train_entities", {})[split] = _rounded(
             entity_prf([tag_by_memory(s.tokens, table, longest) for s in sentences], gold), len(sentences))
@@ -110,11 +110,11 @@ def main() -> None:
     # "*_limit200": the evenly spread subsets `react eval finance --limit 200` scores the LM on
     figures["phrasebank"] = sentiment_baselines(phrasebank(root, "train"), {
         "validation": phrasebank(root, "validation"), "test": phrasebank(root, "test"),
-        "test_allagree": phrasebank_allagree(root, "test"), "test_limit200": spread(phrasebank(root, "test"), 200),
-        "test_allagree_limit200": spread(phrasebank_allagree(root, "test"), 200)})
+        "test_allagree": phrasebank_allagree(root, "test"), "test_limit200": evenly_spread(phrasebank(root, "test"), 200),
+        "test_allagree_limit200": evenly_spread(phrasebank_allagree(root, "test"), 200)})
     figures["twitter"] = sentiment_baselines(twitter(root, "train"), {
         "validation": twitter(root, "validation"), "test": twitter(root, "test"),
-        "test_limit200": spread(twitter(root, "test"), 200)})
+        "test_limit200": evenly_spread(twitter(root, "test"), 200)})
     figures["conll_ner"] = ner_baselines(root)
     path = write_result("baselines_finance", figures)
     for task, rows in figures.items():

@@ -8,7 +8,7 @@ from react_core.adapters.spec import AdapterSpec
 from react_core.agent import Agent, AgentConfig, AgentResult, Guard, Rewrite, Step, Tool, tool
 from react_core.agent.build import build_agent
 from react_core.atomic import write_bytes_atomic
-from react_core.domain import DomainSpec, EvalTask, ToolContext
+from react_core.domain import DomainSpec, EvalTask, ToolContext, evenly_spread
 from react_core.hookspecs import hookimpl
 from react_core.models.sources import cache_dir
 from react_core.paths import data_dir
@@ -52,6 +52,7 @@ __all__ = [
     "cache_dir",
     "choose",
     "data_dir",
+    "evenly_spread",
     "fast_output_layer",
     "generate_batch",
     "hookimpl",

@@ -53,6 +53,22 @@ class EvalTask:
                              "(the default prediction is the model's generation)")
 
 
+def evenly_spread(rows: Sequence[Any], limit: int | None) -> list[Any]:
+    """``limit`` rows taken evenly over ``rows`` (every k-th, from the first), or all rows.
+
+    What an ``EvalTask.load`` does with its ``limit``: the subset covers the whole split, so
+    its mix of labels (and of the split's sort order) stays close to the full split's.
+    ``None`` or a limit of at least ``len(rows)`` gives every row.
+    """
+    rows = list(rows)
+    if limit is None or limit >= len(rows):
+        return rows
+    if limit < 1:
+        raise ValueError(f"limit must be at least 1, got {limit}")
+    step = len(rows) / limit
+    return [rows[int(i * step)] for i in range(limit)]
+
+
 @dataclass(frozen=True)
 class ToolContext:
     """What a domain's tool factory may use: the model the agent runs on and where.

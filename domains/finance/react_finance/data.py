@@ -196,13 +196,3 @@ def conll(data_dir: Path, split: str) -> list[Sentence]:
     """CoNLL-2003 English: train = eng.train, validation = eng.testa, test = eng.testb."""
     _check_split(split)
     return list(_conll(str(data_dir), split))
-
-
-def spread(rows: list, limit: int | None) -> list:
-    """An evenly spread subset of ``limit`` rows (every k-th), or all rows when ``limit`` is None."""
-    if limit is None or limit >= len(rows):
-        return list(rows)
-    if limit <= 0:
-        return []
-    step = len(rows) / limit
-    return [rows[int(i * step)] for i in range(limit)]

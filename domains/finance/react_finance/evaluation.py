@@ -18,9 +18,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from react_core import EvalTask, choose
+from react_core import EvalTask, choose, evenly_spread
 
-from react_finance.data import conll, phrasebank, phrasebank_allagree, spread, twitter
+from react_finance.data import conll, phrasebank, phrasebank_allagree, twitter
 from react_finance.formats import (
     SENTIMENT_OPTIONS,
     classification_scores,
@@ -35,14 +35,14 @@ NER_MAX_NEW_TOKENS = 64  # answers (+ end token) in tokens: 99 % of eng.testb un
 
 def _sentiment_loader(read: Callable[[Path, str], list[tuple[str, str]]]):
     def load(data_dir: Path, split: str, limit: int | None) -> list[dict[str, Any]]:
-        rows = spread(read(Path(data_dir), split), limit)
+        rows = evenly_spread(read(Path(data_dir), split), limit)
         return [{"prompt": sentiment_prompt(text), "reference": label, "text": text} for text, label in rows]
 
     return load
 
 
 def load_conll(data_dir: Path, split: str, limit: int | None) -> list[dict[str, Any]]:
-    rows = spread(conll(Path(data_dir), split), limit)
+    rows = evenly_spread(conll(Path(data_dir), split), limit)
     return [{"prompt": entity_prompt(s.text), "reference": [list(e) for e in s.entities], "text": s.text}
             for s in rows]
 

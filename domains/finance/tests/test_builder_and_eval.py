@@ -60,6 +60,8 @@ def test_loaders_and_scores(data_dir: Path) -> None:
     rows = tasks["phrasebank"].load(data_dir, "test", 4)
     assert len(rows) == 4 and rows[0]["prompt"].startswith("Financial news: ")
     assert rows[0]["prompt"].endswith("\nSentiment:")
+    full = [r["text"] for r in tasks["phrasebank"].load(data_dir, "test", None)]
+    assert [r["text"] for r in rows] == [full[int(i * len(full) / 4)] for i in range(4)]  # spread over the split
     allagree = tasks["phrasebank_allagree"].load(data_dir, "test", None)
     assert allagree and all("record high" in r["text"] or "Seppälä" in r["text"] for r in allagree)
     ner = load_conll(data_dir, "test", None)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from react_finance.data import DataError, conll, iob_spans, phrasebank, phrasebank_allagree, read_conll, spread, twitter
+from react_finance.data import DataError, conll, iob_spans, phrasebank, phrasebank_allagree, read_conll, twitter
 
 
 def test_phrasebank_split_is_stratified_disjoint_and_fixed(data_dir: Path) -> None:
@@ -66,8 +66,3 @@ def test_malformed_files_name_file_and_line(tmp_path: Path, data_dir: Path) -> N
         twitter(data_dir, "dev")
     with pytest.raises(FileNotFoundError, match="REACT_DATA_DIR"):
         phrasebank(tmp_path, "test")
-
-
-def test_spread_takes_an_even_subset() -> None:
-    assert spread(list(range(10)), 5) == [0, 2, 4, 6, 8]
-    assert spread(list(range(3)), None) == [0, 1, 2] and spread(list(range(3)), 10) == [0, 1, 2]

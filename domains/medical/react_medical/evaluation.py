@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from react_core import EvalTask, apply_offsets, choose, score_continuations
+from react_core import EvalTask, apply_offsets, choose, evenly_spread, score_continuations
 
 from react_medical import mcq, pubmedqa
 
@@ -29,17 +29,6 @@ RETRIEVAL_K = 3
 # label), and these offsets, chosen on the validation split (benchmarks/medical_calibration.py),
 # undo that lean. Every setting (base, adapter, fused) is scored with the same rule.
 LABEL_BIAS = {"yes": 0.0, "no": 0.5, "maybe": 0.0}
-
-
-def spread(rows: Sequence[Any], limit: int | None) -> list[Any]:
-    """Every k-th row so that ``limit`` rows cover the whole split (all rows without a limit)."""
-    rows = list(rows)
-    if limit is None or limit >= len(rows):
-        return rows
-    if limit < 1:
-        raise ValueError(f"limit must be at least 1, got {limit}")
-    step = len(rows) / limit
-    return [rows[int(i * step)] for i in range(limit)]
 
 
 def accuracy_and_macro_f1(predicted: Sequence[str], reference: Sequence[str]) -> dict[str, float]:
@@ -63,7 +52,7 @@ def accuracy_and_macro_f1(predicted: Sequence[str], reference: Sequence[str]) ->
 
 def load_pubmedqa(data_dir: Path, split: str, limit: int | None) -> list[dict[str, Any]]:
     return [{"prompt": pubmedqa.prompt(i.question, i.contexts), "reference": i.label, "pmid": i.pmid}
-            for i in spread(pubmedqa.read_split(Path(data_dir), split), limit)]
+            for i in evenly_spread(pubmedqa.read_split(Path(data_dir), split), limit)]
 
 
 def label_scores(model: Any, tokenizer: Any, prompts: list[str], batch_size: int,
@@ -99,7 +88,7 @@ def score_pubmedqa(predictions: list[str], examples: list[dict[str, Any]]) -> di
 def load_pubmedqa_retrieved(data_dir: Path, split: str, limit: int | None) -> list[dict[str, Any]]:
     return [{"prompt": i.question, "question": i.question, "reference": i.label, "pmid": i.pmid,
              "data_dir": str(data_dir)}
-            for i in spread(pubmedqa.read_split(Path(data_dir), split), limit)]
+            for i in evenly_spread(pubmedqa.read_split(Path(data_dir), split), limit)]
 
 
 def make_retrieved_predictor(embedder_factory: Callable[[], Any] | None = None,
@@ -139,7 +128,7 @@ def score_retrieved(predictions: list[dict[str, Any]], examples: list[dict[str, 
 def mcq_loader(dataset: str) -> Callable[[Path, str, int | None], list[dict[str, Any]]]:
     def load(data_dir: Path, split: str, limit: int | None) -> list[dict[str, Any]]:
         return [{"prompt": mcq.prompt(q), "reference": q.answer, "id": q.id}
-                for q in spread(mcq.read_split(Path(data_dir), dataset, split), limit)]
+                for q in evenly_spread(mcq.read_split(Path(data_dir), dataset, split), limit)]
 
     return load
 

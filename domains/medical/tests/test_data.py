@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from react_medical import mcq, pubmedqa
-from react_medical.evaluation import spread
+from react_medical.evaluation import TASKS
 
 
 def test_pubmedqa_splits_are_disjoint_seeded_and_stratified(data_dir: Path) -> None:
@@ -74,8 +74,11 @@ def test_malformed_jsonl_names_file_and_line(tmp_path: Path) -> None:
         mcq.read_jsonl(path)
 
 
-def test_spread_covers_the_split() -> None:
-    rows = list(range(100))
-    assert spread(rows, 4) == [0, 25, 50, 75] and spread(rows, None) == rows and spread(rows, 500) == rows
-    with pytest.raises(ValueError):
-        spread(rows, 0)
+def test_limit_takes_every_kth_question_of_the_split(data_dir: Path) -> None:
+    tasks = {t.name: t for t in TASKS}
+    full = [row["pmid"] for row in tasks["pubmedqa"].load(data_dir, "test", None)]
+    assert [row["pmid"] for row in tasks["pubmedqa"].load(data_dir, "test", 4)] == full[::3]
+    assert [row["id"] for row in tasks["medqa"].load(data_dir, "test", 6)] == \
+        [row["id"] for row in tasks["medqa"].load(data_dir, "test", None)][::2]
+    with pytest.raises(ValueError, match="at least 1"):
+        tasks["pubmedqa"].load(data_dir, "test", 0)

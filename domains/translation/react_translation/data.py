@@ -45,13 +45,3 @@ def read_pairs(data_dir: Path, split: str, source: str, target: str) -> list[tup
             side = split_file(data_dir, split, source if not s.strip() else target)
             raise DataError(f"{side}:{number}: empty sentence")
     return list(zip(src, tgt))
-
-
-def spread(rows: list, limit: int | None) -> list:
-    """An evenly spread subset of ``limit`` rows (every k-th), or all rows."""
-    if limit is None or limit >= len(rows):
-        return rows
-    if limit < 1:
-        raise ValueError(f"limit must be at least 1, got {limit}")
-    step = len(rows) / limit
-    return [rows[int(i * step)] for i in range(limit)]

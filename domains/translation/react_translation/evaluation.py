@@ -16,9 +16,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from react_core import EvalTask
+from react_core import EvalTask, evenly_spread
 
-from react_translation.data import read_pairs, spread
+from react_translation.data import read_pairs
 from react_translation.languages import DIRECTIONS, translation_prompt
 from react_translation.translate import generate_lines
 
@@ -30,7 +30,7 @@ SIGNATURES: dict[str, str] = {}
 
 def loader(source: str, target: str) -> Callable[[Path, str, int | None], list[dict[str, Any]]]:
     def load(data_dir: Path, split: str, limit: int | None) -> list[dict[str, Any]]:
-        pairs = spread(read_pairs(Path(data_dir), split, source, target), limit)
+        pairs = evenly_spread(read_pairs(Path(data_dir), split, source, target), limit)
         return [{"prompt": translation_prompt(s, source, target), "reference": t, "source": s} for s, t in pairs]
 
     return load

@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from react_translation import plugin
 from react_translation.builder import build_training_data
-from react_translation.data import DataError, read_pairs, spread
+from react_translation.data import DataError, read_pairs
 from react_translation.evaluation import SIGNATURES, TASKS, sacrebleu_scores, score
 from react_translation.tools import format_observation
 from react_translation.translate import Translation
@@ -42,8 +42,11 @@ def test_pairs_are_line_aligned_and_errors_name_the_files(data_dir: Path) -> Non
         read_pairs(data_dir, "dev", "en", "de")
 
 
-def test_limit_takes_an_evenly_spread_subset() -> None:
-    assert spread(list(range(10)), 3) == [0, 3, 6] and spread([1, 2], None) == [1, 2] and spread([1], 5) == [1]
+def test_limit_takes_an_evenly_spread_subset(data_dir: Path) -> None:
+    load = TASKS[0].load
+    full = [row["source"] for row in load(data_dir, "test", None)]
+    assert [row["source"] for row in load(data_dir, "test", 3)] == full[::len(full) // 3][:3]
+    assert [row["source"] for row in load(data_dir, "test", len(full) + 5)] == full
 
 
 def test_builder_interleaves_directions_and_uses_train_only(data_dir: Path, tmp_path: Path) -> None:
