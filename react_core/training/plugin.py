@@ -64,7 +64,7 @@ def train_cmd(
     model: Annotated[str | None, typer.Option(help="base model (default: gemma-3-270m)")] = None,
     epochs: Annotated[float | None, typer.Option()] = None,
     max_steps: Annotated[int | None, typer.Option()] = None,
-    limit: Annotated[int | None, typer.Option(help="use only the first N examples")] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="use only the first N examples")] = None,
     preview: Annotated[bool, typer.Option(help="print a tokenized example with its loss mask, then stop")] = False,
     resume: Annotated[bool, typer.Option(help="continue from the latest checkpoint")] = False,
 ) -> None:
@@ -135,7 +135,8 @@ def eval_cmd(
     adapter: Annotated[str | None, typer.Option(help="adapter directory, or 'none' for the base model (default: the domain's)")] = None,
     alpha: Annotated[float | None, typer.Option(min=0.0, max=1.0, help="base weight in the fusion (default: the domain's policy)")] = None,
     split: Annotated[str, typer.Option(help="validation or test")] = "test",
-    limit: Annotated[int | None, typer.Option(help="evaluate only the first N examples")] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="evaluate N examples of the split, as the task's loader picks them "
+                                                            "(the bundled domains: spread evenly over it)")] = None,
     task: Annotated[list[str] | None, typer.Option(help="only these tasks (repeatable)")] = None,
     batch_size: Annotated[int, typer.Option(min=1)] = 8,
     data_dir: Annotated[Path | None, typer.Option(help="public data sets (default: REACT_DATA_DIR or ../shared/data)")] = None,

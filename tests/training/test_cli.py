@@ -146,6 +146,12 @@ def test_eval_refuses_an_adapter_for_another_base(app, trained: Path, data_dir: 
     assert result.exit_code == 2 and "retrain it on this base" in result.output
 
 
+def test_a_limit_below_one_is_refused_before_any_work(app) -> None:
+    for command in (["eval", "toy", "--limit", "0"], ["train", "toy", "--limit", "0"]):
+        result = runner.invoke(app, command)
+        assert result.exit_code == 2 and "--limit" in result.output
+
+
 def test_eval_unknown_domain(app) -> None:
     result = runner.invoke(app, ["eval", "weather"])
     assert result.exit_code == 2 and "available: toy" in result.output
