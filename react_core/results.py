@@ -30,9 +30,22 @@ def environment(argv: list[str] | None = None) -> dict[str, Any]:
         "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "python": platform.python_version(),
         "versions": installed_versions(python=False),
-        "hardware": {"machine": platform.machine(), "cpus": os.cpu_count(), "processor": platform.processor(),
+        "hardware": {"machine": platform.machine(), "cpus": os.cpu_count(), "processor": _processor(),
                      "accelerator": _accelerator()},
     }
+
+
+def _processor() -> str:
+    """The CPU's model name (``platform.processor()`` is empty on most Linux systems)."""
+    name = platform.processor()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return name
 
 
 def _accelerator() -> str | None:

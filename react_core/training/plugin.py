@@ -186,6 +186,8 @@ def eval_cmd(
         write_result(output, {"domain": domain, "split": split, "limit": limit, "model": model if uses_model else None,
                               "adapter": None if adapter_dir is None else str(adapter_dir),
                               "alpha": alpha if adapter_dir is not None else None,
+                              "device": None if loaded is None else {"device": loaded.device.device,
+                                                                     "dtype": loaded.device.dtype_name},
                               "tasks": [r.as_dict() for r in results]})
     if as_json:
         sys.stdout.write(json.dumps([{"task": r.task, "metric": r.metric, "value": r.value, "n": r.n,

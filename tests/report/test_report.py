@@ -118,3 +118,13 @@ def test_a_results_file_without_task_rows_is_reported(tmp_path: Path) -> None:
     assert any("no task figures" in p for p in found.problems)
     data = json.loads((tmp_path / "eval_toy_adapter_test.json").read_text())
     assert {"command", "date", "versions", "hardware"} <= data.keys()
+
+
+def test_results_name_the_processor(tmp_path: Path) -> None:
+    path = Path("/proc/cpuinfo")
+    names = [line.split(":", 1)[1].strip() for line in path.read_text().splitlines()
+             if line.startswith("model name")] if path.exists() else []
+    if not names:
+        pytest.skip("no /proc/cpuinfo model name on this system")
+    data = json.loads(write_result(tmp_path / "r.json", {}).read_text())
+    assert data["hardware"]["processor"] == names[0]

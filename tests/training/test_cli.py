@@ -126,6 +126,10 @@ def test_eval_custom_predict_several_metrics_and_results_file(trained: Path, dat
     saved = json.loads(out.read_text())
     assert {"command", "date", "versions", "hardware"} <= saved.keys()
     assert saved["results"]["domain"] == "toy" and saved["results"]["tasks"][0]["metrics"] == row["metrics"]
+    # the figures depend on the dtype (bf16 where the CPU has it, else fp32): the file says which ran
+    from react_core.models.device import choose_device
+
+    assert saved["results"]["device"] == {"device": "cpu", "dtype": choose_device().dtype_name}
 
     def wrong(predictions, examples):
         return {"f1": 0.5}
