@@ -135,8 +135,8 @@ def eval_cmd(
     adapter: Annotated[str | None, typer.Option(help="adapter directory, or 'none' for the base model (default: the domain's)")] = None,
     alpha: Annotated[float | None, typer.Option(min=0.0, max=1.0, help="base weight in the fusion (default: the domain's policy)")] = None,
     split: Annotated[str, typer.Option(help="validation or test")] = "test",
-    limit: Annotated[int | None, typer.Option(min=1, help="evaluate N examples of the split, as the task's loader picks them "
-                                                            "(the bundled domains: spread evenly over it)")] = None,
+    limit: Annotated[int | None, typer.Option(min=1, help="evaluate N examples of the split (the task's loader picks "
+                                                            "which: see the domain's docs)")] = None,
     task: Annotated[list[str] | None, typer.Option(help="only these tasks (repeatable)")] = None,
     batch_size: Annotated[int, typer.Option(min=1)] = 8,
     data_dir: Annotated[Path | None, typer.Option(help="public data sets (default: REACT_DATA_DIR or ../shared/data)")] = None,

@@ -35,7 +35,8 @@ ADAPTER_WEIGHT = 0.0  # the validation sweep (benchmarks/customer_service_ranked
 def load_intent(data_dir: Path, split: str, limit: int | None) -> list[dict[str, Any]]:
     rows = read_split(Path(data_dir), split)
     if limit is not None:
-        # a seeded, evenly spread subset so that --limit keeps every intent (rows are sorted by intent)
+        # every k-th row (k = len // limit) so that --limit keeps every intent (rows are sorted by
+        # intent); not react_core.evenly_spread, whose k is fractional: the recorded runs used this one
         step = max(1, len(rows) // limit)
         rows = rows[::step][:limit]
     return [{"prompt": intent_prompt(text), "reference": label, "text": text, "data_dir": str(data_dir)}
