@@ -194,7 +194,11 @@ def train_adapter(config: TrainConfig, train: Sequence[Example], validation: Seq
     seconds = time.perf_counter() - start
     steps = output.global_step
     tokens_per_epoch = sum(len(r.input_ids) for r in train_rows)
-    examples_seen = min(len(train_rows) * config.epochs, steps * config.batch_size * config.grad_accum)
+    examples_seen = steps * config.batch_size * config.grad_accum
+    if config.max_steps <= 0:  # epochs decide: the last batch of each epoch may be short
+        examples_seen = min(len(train_rows) * config.epochs, examples_seen)
+    # (with max_steps the trainer goes round the data as often as the steps take it, so capping
+    # at ``epochs`` would count one epoch of a three-epoch run and understate tokens/s 3x)
     train_tokens = int(tokens_per_epoch * examples_seen / len(train_rows))
     metrics: dict[str, float] = {"train_loss": float(output.training_loss), "steps": float(steps)}
     if val_rows:

@@ -130,6 +130,18 @@ def test_training_writes_an_adapter_with_a_manifest(tiny_lm_path: Path, tmp_path
     assert not list(tmp_path.glob(".adapter*")), "staging directories left behind"
 
 
+def test_tokens_per_second_counts_every_epoch_that_max_steps_runs(tiny_lm_path: Path, tmp_path: Path) -> None:
+    from react_core.training.trainer import train_adapter
+
+    exs = [from_prompt_completion(f"Query: item {i}\nIntent:", f" label_{i % 3}") for i in range(8)]
+    base = {"base_model": str(tiny_lm_path), "batch_size": 4, "eval_steps": 0, "dtype": "fp32", "rank": 4}
+    one_epoch = train_adapter(TrainConfig(**base, epochs=1), exs, [], name="a", out_dir=tmp_path / "a")
+    three = train_adapter(TrainConfig(**base, epochs=1, max_steps=6), exs, [], name="b", out_dir=tmp_path / "b")
+    assert (one_epoch.metrics["steps"], three.metrics["steps"]) == (2, 6)
+    # six steps of four over eight examples are three epochs' tokens, not one epoch's
+    assert three.train_tokens == 3 * one_epoch.train_tokens > 0
+
+
 def test_broken_manifest_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "react_adapter.json").write_text("{bad")
     with pytest.raises(AdapterError, match="not valid JSON"):
