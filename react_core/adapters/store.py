@@ -73,6 +73,7 @@ class AdapterStore:
         self._loaded: OrderedDict[str, None] = OrderedDict()  # LRU order, oldest first
         self._merges: OrderedDict[str, str] = OrderedDict()  # spec key -> PEFT adapter name
         self._pins: dict[str, int] = {}
+        self.revision = 0  # grows when weights a PEFT name stands for may change (install, delete)
         self.timings: dict[str, list[float]] = {"load": [], "merge": []}
 
     # -- installing ----------------------------------------------------------------------
@@ -87,6 +88,7 @@ class AdapterStore:
             self._delete(name)
             self._loaded.pop(name)
         adapter = InstalledAdapter(name=name, path=Path(path), manifest=manifest)
+        self.revision += 1
         self.installed[name] = adapter
         return adapter
 
@@ -224,6 +226,7 @@ class AdapterStore:
             del lru[entry]
 
     def _delete(self, peft_name: str) -> None:
+        self.revision += 1
         if self.peft_model is not None and peft_name in self.peft_model.peft_config:
             self.peft_model.delete_adapter(peft_name)
 

@@ -65,6 +65,33 @@ def prefill(model: Any, prompts: Sequence[Sequence[int]], adapters: Sequence[str
     return batch, logits
 
 
+def prefill_after(model: Any, kv: Sequence[tuple[torch.Tensor, torch.Tensor]], suffix: Sequence[int],
+                  adapter: str, *, peft: bool) -> tuple[Batch, torch.Tensor]:
+    """One row whose first tokens' keys and values ``kv`` already holds: run only ``suffix``.
+
+    Returns the new one-row batch (the given cache followed by the suffix's) and its next-token
+    logits, as ``prefill`` would for the whole prompt.
+    """
+    from transformers import DynamicCache
+
+    done = int(kv[0][0].shape[-2])
+    device = kv[0][0].device
+    cache = DynamicCache(ddp_cache_data=[(k, v) for k, v in kv])  # copies: the kept entry stays as it is
+    total = done + len(suffix)
+    ids = torch.tensor([list(suffix)], dtype=torch.long, device=device)
+    mask = torch.ones((1, total), dtype=torch.long, device=device)
+    positions = torch.arange(done, total, device=device).view(1, -1)
+    logits = _forward(model, ids, mask, positions, cache, [adapter], peft)
+    return Batch(cache=cache, mask=mask, positions=torch.tensor([total], device=device), adapters=[adapter]), logits
+
+
+def row_kv(batch: Batch, row: int) -> list[tuple[torch.Tensor, torch.Tensor]]:
+    """Row ``row``'s keys and values without its padding, per layer ``[1, heads, tokens, head_dim]``."""
+    columns = batch.mask[row].nonzero().view(-1)
+    return [(layer.keys[row:row + 1].index_select(2, columns), layer.values[row:row + 1].index_select(2, columns))
+            for layer in _layers(batch.cache)]
+
+
 def step(model: Any, batch: Batch, tokens: torch.Tensor, *, peft: bool) -> torch.Tensor:
     """Feed one token per row; extend the batch in place; return next-token logits per row."""
     ones = torch.ones((batch.size, 1), dtype=batch.mask.dtype, device=batch.mask.device)

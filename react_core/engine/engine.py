@@ -28,6 +28,7 @@ from react_core.adapters.spec import AdapterSpec
 from react_core.adapters.store import AdapterStore, Selection
 from react_core.engine import batch as batching
 from react_core.engine.backend import Generation, cut_at_stop
+from react_core.engine.prefix import PrefixCache
 from react_core.engine.requests import (
     EngineClosed,
     QueueFullError,
@@ -54,6 +55,8 @@ class EngineStats:
     row_steps: int = 0  # sum over steps of the batch size: row_steps / steps = mean batch
     joins: int = 0  # admissions into a batch that was already decoding
     max_rows: int = 0
+    prefix_hits: int = 0  # requests that prefilled only what followed a kept prefix
+    prefix_tokens: int = 0  # prompt tokens those requests did not prefill
 
     def as_dict(self) -> dict[str, float]:
         mean = self.row_steps / self.steps if self.steps else 0.0
@@ -66,6 +69,8 @@ class _Active:
     selection: Selection
     prompt_tokens: int
     tokens: list[int] = field(default_factory=list)
+    prompt_ids: list[int] = field(default_factory=list)
+    revision: int = 0  # the adapter store's when admitted
     emitted: int = 0  # characters of text already streamed
 
     @property
@@ -79,10 +84,13 @@ class Engine:
     ``model`` is the base model (the store wraps it in PEFT when an adapter is first
     loaded); pass ``store`` to serve adapters. ``max_queue`` bounds the waiting requests
     (``QueueFullError`` beyond it); ``timeout`` is the default per-request limit in seconds.
+    ``prefix_cache_tokens`` bounds the finished requests' keys and values kept for prompts that
+    start with them (``react_core.engine.prefix``; 0 turns it off).
     """
 
     def __init__(self, model: Any, tokenizer: Any, *, store: AdapterStore | None = None, max_batch: int = 32,
-                 max_queue: int = 256, timeout: float | None = None, name: str = "react-engine") -> None:
+                 max_queue: int = 256, timeout: float | None = None, prefix_cache_tokens: int = 8192,
+                 name: str = "react-engine") -> None:
         if max_batch < 2:
             raise ValueError("max_batch must be at least 2 (a logit-space fusion takes two rows)")
         self.tokenizer = tokenizer
@@ -91,6 +99,7 @@ class Engine:
         self.max_queue = max_queue
         self.timeout = timeout
         self.stats = EngineStats()
+        self.prefix = PrefixCache(prefix_cache_tokens)
         self._pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
         self._eos = _eos_ids(model, tokenizer)
         self._queue: queue.Queue[RequestHandle] = queue.Queue(maxsize=max_queue)
@@ -264,17 +273,11 @@ class Engine:
                 continue
             for name in set(selection.rows):
                 self.store.pin(name)
-            new.append(_Active(handle=handle, selection=selection, prompt_tokens=len(ids), tokens=ids))
+            new.append(_Active(handle=handle, selection=selection, prompt_tokens=len(ids), prompt_ids=ids))
             rows += len(selection.rows)
         if not new:
             return batch
-        prompts = [a.tokens for a in new for _ in a.selection.rows]
-        adapters = [name for a in new for name in a.selection.rows]
-        for a in new:
-            a.tokens = []
-        with torch.inference_mode():
-            fresh, logits = batching.prefill(self.store.model, prompts, adapters, pad_id=self._pad_id,
-                                             peft=self._peft)
+        fresh, logits, new = self._prefill(new)
         fresh = self._advance(new, fresh, logits)
         if batch is not None and fresh is not None:
             self.stats.joins += len(new)
@@ -284,6 +287,50 @@ class Engine:
         active.extend(new)
         self.stats.max_rows = max(self.stats.max_rows, batch.size if batch else 0)
         return batch
+
+    def _prefill(self, new: list[_Active]) -> tuple[batching.Batch, torch.Tensor, list[_Active]]:
+        """Prefill admitted requests: one whose prompt starts with a kept prefix runs only the
+        rest (a row of its own), the others together. Returns the batch, its rows' logits and
+        the requests in row order."""
+        self.prefix.check_version(self.store.revision)
+        whole: list[_Active] = []
+        parts: list[tuple[_Active, Any]] = []
+        for a in new:
+            a.revision = self.store.revision
+            rows = a.selection.rows
+            hit = self.prefix.longest(rows[0], a.prompt_ids) if len(rows) == 1 else None
+            if hit is None:
+                whole.append(a)
+            else:
+                parts.append((a, hit))
+        done: list[tuple[batching.Batch, torch.Tensor]] = []
+        with torch.inference_mode():
+            if whole:
+                prompts = [a.prompt_ids for a in whole for _ in a.selection.rows]
+                adapters = [name for a in whole for name in a.selection.rows]
+                done.append(batching.prefill(self.store.model, prompts, adapters, pad_id=self._pad_id,
+                                             peft=self._peft))
+            for a, hit in parts:
+                done.append(batching.prefill_after(self.store.model, hit.kv, a.prompt_ids[hit.tokens:],
+                                                   a.selection.rows[0], peft=self._peft))
+                self.stats.prefix_hits += 1
+                self.stats.prefix_tokens += hit.tokens
+        batch, logits = done[0]
+        for more, more_logits in done[1:]:
+            batch = batching.join(batch, more)
+            logits = torch.cat([logits, more_logits])
+        return batch, logits, whole + [a for a, _ in parts]
+
+    def _keep_prefix(self, a: _Active, batch: batching.Batch, row: int) -> None:
+        """Keep a finished one-row request's keys and values for prompts that start the same way."""
+        if not self.prefix.max_tokens or len(a.selection.rows) != 1 or a.revision != self.store.revision:
+            return
+        ids = a.prompt_ids + a.tokens[:-1]  # the last token picked was never fed
+        if int(batch.mask[row].sum()) != len(ids):  # pragma: no cover - a row is its tokens
+            log.warning("prefix cache: row of %d columns for %d tokens; not kept", int(batch.mask[row].sum()), len(ids))
+            return
+        self.prefix.check_version(self.store.revision)
+        self.prefix.put(a.selection.rows[0], ids, batching.row_kv(batch, row))
 
     def _advance(self, active: list[_Active], batch: batching.Batch, logits: torch.Tensor) -> batching.Batch | None:
         """Pick each request's next token from its rows' logits; end the finished; drop their rows."""
@@ -302,6 +349,7 @@ class Engine:
             self.stats.generated_tokens += 1
             if self._check_done(a):
                 finished.append(a)
+                self._keep_prefix(a, batch, row)
             else:
                 keep.extend(range(row, row + n))
             row += n
