@@ -35,6 +35,8 @@ class RuntimeConfig:
     max_batch: int = field(default=32, metadata={"help": "rows decoded together"})
     max_queue: int = field(default=256, metadata={"help": "requests waiting before QueueFullError"})
     timeout: float | None = field(default=None, metadata={"help": "default per-request timeout, seconds"})
+    prefix_cache_tokens: int = field(default=8192, metadata={
+        "help": "tokens of finished requests' keys and values kept for prompts that start the same way (0: off)"})
     router_temperature: float = field(default=0.05, metadata={"help": "softmax temperature of routing"})
     router_threshold: float = field(default=0.2, metadata={"help": "best similarity below which the base answers"})
     router_min_share: float = field(default=0.3, metadata={"help": "weight a domain needs to join a merge"})
@@ -63,7 +65,8 @@ class Runtime:
                 self.problems[name] = str(exc)
                 log.warning("adapter %s skipped: %s", name, exc)
         self.engine = Engine(loaded.model, loaded.tokenizer, store=self.store, max_batch=self.config.max_batch,
-                             max_queue=self.config.max_queue, timeout=self.config.timeout)
+                             max_queue=self.config.max_queue, timeout=self.config.timeout,
+                             prefix_cache_tokens=self.config.prefix_cache_tokens)
 
     @classmethod
     def load(cls, model: str = "gemma-3-270m", *, registry: Any = None, device: str | None = None,

@@ -75,3 +75,15 @@ def test_cached_adapters_are_installed_too(tiny_lm_path: Path, adapter_dirs, tmp
         assert rt.adapters() == ["mine"]
         with pytest.raises(LookupError, match="no domain"):
             rt.route("anything")
+
+
+@pytest.mark.parametrize("tokens, hits", [(4096, 1), (0, 0)])
+def test_the_prefix_cache_setting_reaches_the_engine(tiny_lm_path: Path, tmp_path: Path, tokens: int, hits: int,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REACT_CACHE_DIR", str(tmp_path))
+    prompt = "Thought: I should look the answer up in the knowledge base before I reply.\nAction:"
+    with Runtime.load(str(tiny_lm_path), registry=new_registry(defaults=False), dtype="fp32",
+                      config=RuntimeConfig(prefix_cache_tokens=tokens)) as rt:
+        first = rt.backend.generate(prompt, max_new_tokens=4)
+        rt.backend.generate(prompt + first.text + "\nObservation: nothing.\nThought:", max_new_tokens=4)
+        assert rt.describe()["engine"]["prefix_hits"] == hits
