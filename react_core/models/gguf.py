@@ -59,7 +59,7 @@ def convert_gguf(gguf_path: Path, target: Path, *, sha256: str, name: str, dtype
     folder, filename = str(gguf_path.parent), gguf_path.name
     torch_dtype = getattr(torch, dtype)
     tokenizer = AutoTokenizer.from_pretrained(folder, gguf_file=filename)
-    loaded = AutoModelForCausalLM.from_pretrained(folder, gguf_file=filename, dtype=torch_dtype)
+    loaded = AutoModelForCausalLM.from_pretrained(folder, gguf_file=filename, dtype=torch_dtype, **_dequantized())
     # The GGUF loader marks the model as quantized, which save_pretrained refuses; the
     # tensors are already dequantized, so move them into a plain model of the same config.
     config_dict = loaded.config.to_dict()
@@ -80,3 +80,22 @@ def convert_gguf(gguf_path: Path, target: Path, *, sha256: str, name: str, dtype
 
 def read_marker(directory: Path) -> dict:
     return json.loads((directory / MARKER).read_text(encoding="utf-8"))
+
+
+def _dequantized() -> dict:
+    """Loading options that unpack every GGUF weight into a dense tensor.
+
+    From transformers 5.25 the GGUF loader keeps quantized weights packed wherever the
+    ``kernels`` package has a matmul kernel for the device; the conversion needs dense weights.
+    Older versions always dequantize and have no such option.
+    """
+    import inspect
+
+    try:
+        from transformers import GgufConfig
+    except ImportError:
+        return {}
+    if "dequantize" not in inspect.signature(GgufConfig).parameters:
+        return {}
+    return {"quantization_config": GgufConfig(dequantize=True)}
+
