@@ -36,16 +36,19 @@ def main() -> None:
     parser.add_argument("--data-dir", default=None)
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--adapter", type=Path, default=None, help="adapter directory (default: the shipped one)")
+    parser.add_argument("--context-chars", type=int, default=pubmedqa.CONTEXT_CHARS,
+                        help="cut the abstract to this many characters (what the adapter was trained on)")
     parser.add_argument("--output", default="medical_calibration", help="results file name (benchmarks/results/NAME.json)")
     args = parser.parse_args()
     items = pubmedqa.read_split(data_dir(args.data_dir), "validation")
     labels = [i.label for i in items]
     loaded = load_causal_lm("gemma-3-270m")
     model = attach_adapter(loaded, args.adapter or Path(SPEC.adapter_path))
-    prompts = [pubmedqa.prompt(i.question, i.contexts) for i in items]
+    prompts = [pubmedqa.prompt(i.question, i.contexts, max_chars=args.context_chars) for i in items]
     scores = label_scores(model, loaded.tokenizer, prompts, args.batch_size)
     chosen = best_offsets(scores, labels, LABELS, fixed="yes")
-    figures = {"split": "validation", "n": len(items), "adapter": str(args.adapter) if args.adapter else "the shipped react_medical/adapter", "alpha": 0.0,
+    figures = {"split": "validation", "n": len(items), "adapter": str(args.adapter) if args.adapter else "the shipped react_medical/adapter",
+               "context_chars": args.context_chars, "alpha": 0.0,
                "grid": [GRID[0], GRID[-1], 0.25],
                "without_offsets": accuracy_and_macro_f1(pick_labels(scores, {}), labels),
                "chosen": chosen,
