@@ -11,6 +11,7 @@ figure is the median over questions and rounds. Then, each round, the questions 
 once (four agents sharing the engine's batch), both ways: the wall time of the four. Usage:
 
     .venv/bin/python benchmarks/prefix_reuse.py [--rounds 3] [--prefix-cache-tokens 8192]
+    REACT_DTYPE=fp32 .venv/bin/python benchmarks/prefix_reuse.py --rounds 2 --output prefix_reuse_fp32
 """
 
 from __future__ import annotations
@@ -96,7 +97,8 @@ def main() -> None:
                   f"({ratio:.2f}x)", flush=True)
     runtime.close()
     figures = {
-        "model": "gemma-3-270m", "adapter": "customer_service (shipped)", "rounds": args.rounds,
+        "model": "gemma-3-270m", "dtype": str(runtime.loaded.model.dtype).removeprefix("torch."),
+        "adapter": "customer_service (shipped)", "rounds": args.rounds,
         "prefix_cache_tokens": args.prefix_cache_tokens,
         "median_seconds_without": round(statistics.median(r["without"]["seconds"] for r in rows), 2),
         "median_seconds_with": round(statistics.median(r["with"]["seconds"] for r in rows), 2),
