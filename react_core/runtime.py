@@ -13,7 +13,7 @@ working), and starts the batched engine. The API server and ``react chat`` use::
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,11 @@ class RuntimeConfig:
     router_threshold: float = field(default=0.2, metadata={"help": "best similarity below which the base answers"})
     router_min_share: float = field(default=0.3, metadata={"help": "weight a domain needs to join a merge"})
     cached_adapters: bool = field(default=True, metadata={"help": "also install adapters from the cache"})
+
+    @classmethod
+    def help(cls, name: str) -> str:
+        """The help text of field ``name`` (for command-line options)."""
+        return next(f.metadata["help"] for f in fields(cls) if f.name == name)
 
 
 class Runtime:

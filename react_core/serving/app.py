@@ -296,6 +296,12 @@ def _describe_metrics(metrics: Metrics, service: Service, limiter: Limiter) -> N
     metrics.gauge("react_requests_running", lambda: limiter.running, "requests holding a slot")
     metrics.gauge("react_queue_depth", lambda: limiter.waiting + _engine_pending(service),
                   "requests waiting: for a server slot plus in the engine queue")
+    stats = getattr(service.backend, "stats", None)  # the local engine's; a remote backend has none
+    if stats is not None and hasattr(stats, "prefix_hits"):
+        metrics.gauge("react_engine_prefix_hits_total", lambda: stats.prefix_hits,
+                      "generations that prefilled only what followed a kept prompt (prefix cache)", kind="counter")
+        metrics.gauge("react_engine_prefix_tokens_total", lambda: stats.prefix_tokens,
+                      "prompt tokens those generations did not prefill", kind="counter")
 
 
 def _engine_pending(service: Service) -> int:

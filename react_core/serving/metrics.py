@@ -26,6 +26,7 @@ class Metrics:
         self._hist_counts: dict[str, list[int]] = defaultdict(lambda: [0] * (len(BUCKETS) + 1))
         self._hist_sums: dict[str, float] = defaultdict(float)
         self._gauges: dict[str, Callable[[], float]] = {}
+        self._kinds: dict[str, str] = {}
         self._help: dict[str, str] = {}
 
     def describe(self, name: str, text: str) -> None:
@@ -48,8 +49,13 @@ class Metrics:
                 counts[-1] += 1
             self._hist_sums[route] += seconds
 
-    def gauge(self, name: str, read: Callable[[], float], help: str) -> None:  # noqa: A002
+    def gauge(self, name: str, read: Callable[[], float], help: str, *, kind: str = "gauge") -> None:  # noqa: A002
+        """A number read when the metrics are rendered; ``kind="counter"`` for one that only grows
+        (a count kept elsewhere, such as the engine's)."""
+        if kind not in ("gauge", "counter"):
+            raise ValueError(f"kind must be 'gauge' or 'counter', got {kind!r}")
         self._gauges[name] = read
+        self._kinds[name] = kind
         self._help[name] = help
 
     def value(self, name: str, **labels: str) -> float:
@@ -77,6 +83,6 @@ class Metrics:
                 out.append(f'{hist}_count{{route="{route}"}} {running}')
         for name, read in sorted(self._gauges.items()):
             out.append(f"# HELP {name} {self._help.get(name, name)}")
-            out.append(f"# TYPE {name} gauge")
+            out.append(f"# TYPE {name} {self._kinds[name]}")
             out.append(f"{name} {read():g}")
         return "\n".join(out) + "\n"

@@ -12,6 +12,7 @@ from react_core.hookspecs import hookimpl
 @hookimpl
 def react_register_commands(app: Any) -> None:
     """Add ``react serve``."""
+    from react_core.runtime import RuntimeConfig as R
     from react_core.serving.settings import ServerSettings as S
 
     @app.command("serve")
@@ -31,6 +32,9 @@ def react_register_commands(app: Any) -> None:
         max_queue: Annotated[int, typer.Option(min=1, help=S.help("max_queue"))] = S.max_queue,
         request_timeout: Annotated[float, typer.Option(min=0.1, help=S.help("request_timeout"))]
             = S.request_timeout,
+        max_batch: Annotated[int, typer.Option(min=2, help=R.help("max_batch"))] = R.max_batch,
+        prefix_cache_tokens: Annotated[int, typer.Option(min=0, help=R.help("prefix_cache_tokens"))]
+            = R.prefix_cache_tokens,
         warm: Annotated[bool, typer.Option(help="build every domain's agent and index before serving")] = True,
         backend: Annotated[str | None, typer.Option(help="generate with a backend a plugin registered (e.g. openai) "
                                                          "instead of loading the model here")] = None,
@@ -67,7 +71,9 @@ def react_register_commands(app: Any) -> None:
             service = Service(remote, registry, model_name=f"{backend}:{model}", adapter_for=lambda d, q: names(d, q))
         else:
             with err.status(f"loading {model} ..."):
-                service = Service.load(model, registry=registry, device=device, dtype=dtype, warm=warm)
+                config = R(max_batch=max_batch, prefix_cache_tokens=prefix_cache_tokens)
+                service = Service.load(model, registry=registry, device=device, dtype=dtype, runtime_config=config,
+                                       warm=warm)
         if service.runtime is not None and service.runtime.problems:
             for name, problem in service.runtime.problems.items():
                 err.print(f"[yellow]adapter {name} skipped:[/] {problem}")
