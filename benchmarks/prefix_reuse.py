@@ -1,7 +1,7 @@
 """Prefix reuse: the customer-service ReAct agent with and without the engine's prefix cache.
 
-Every step of a ReAct run sends the whole prompt again (system prompt, few-shot
-trajectories, the steps so far: ~2,000 tokens for this domain); with the prefix cache the
+Every step of a ReAct run sends the whole prompt again (system prompt and few-shot
+trajectories, ~1,300 tokens for this domain, then the steps so far); with the prefix cache the
 engine prefills only what follows the longest prompt it has already run for the same
 adapter. The same questions run both ways in one process, interleaved (the order flips each
 round) on the shipped customer-service adapter and the default base model. The cache keeps

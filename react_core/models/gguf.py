@@ -98,4 +98,3 @@ def _dequantized() -> dict:
     if "dequantize" not in inspect.signature(GgufConfig).parameters:
         return {}
     return {"quantization_config": GgufConfig(dequantize=True)}
-
