@@ -329,7 +329,6 @@ class Engine:
         if int(batch.mask[row].sum()) != len(ids):  # pragma: no cover - a row is its tokens
             log.warning("prefix cache: row of %d columns for %d tokens; not kept", int(batch.mask[row].sum()), len(ids))
             return
-        self.prefix.check_version(self.store.revision)
         self.prefix.put(a.selection.rows[0], ids, batching.row_kv(batch, row))
 
     def _advance(self, active: list[_Active], batch: batching.Batch, logits: torch.Tensor) -> batching.Batch | None:

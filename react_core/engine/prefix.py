@@ -55,8 +55,6 @@ class PrefixCache:
         self._entries: OrderedDict[int, _Entry] = OrderedDict()  # LRU order, oldest first
         self._next = 0
         self._version: object = None
-        self.hits = 0
-        self.reused_tokens = 0
 
     @property
     def tokens(self) -> int:
@@ -109,7 +107,5 @@ class PrefixCache:
         if best_key is None or best < self.min_tokens:
             return None
         self._entries.move_to_end(best_key)
-        self.hits += 1
-        self.reused_tokens += best
         kv = [(k[:, :, :best, :], v[:, :, :best, :]) for k, v in self._entries[best_key].kv]
         return PrefixHit(tokens=best, kv=kv)
