@@ -48,11 +48,24 @@ def store(base_model, adapter_dirs: dict[str, Path], fingerprint: str):
 
 
 @pytest.fixture()
-def engine(store, tiny_lm) -> Iterator:
+def make_engine(store, tiny_lm) -> Iterator:
+    """``make_engine(**options)``: an engine over ``store`` (max_batch 8, max_queue 16 unless
+    given), closed at teardown."""
     from react_core.engine.engine import Engine
 
-    eng = Engine(store.base_model, tiny_lm[1], store=store, max_batch=8, max_queue=16)
+    made: list[Engine] = []
+
+    def make(**options):
+        made.append(Engine(store.base_model, tiny_lm[1], store=store, **{"max_batch": 8, "max_queue": 16, **options}))
+        return made[-1]
+
     try:
-        yield eng
+        yield make
     finally:
-        eng.close()
+        for eng in made:
+            eng.close()
+
+
+@pytest.fixture()
+def engine(make_engine):
+    return make_engine()

@@ -3,8 +3,6 @@ and answers exactly as a full prefill does."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 import torch
 
@@ -15,15 +13,9 @@ SYSTEM = ("You are a careful assistant. Answer with Thought, Action and Observat
 
 
 @pytest.fixture()
-def plain(store, tiny_lm) -> Iterator:
+def plain(make_engine):
     """An engine over the same store with no prefix cache: the reference."""
-    from react_core.engine.engine import Engine
-
-    eng = Engine(store.base_model, tiny_lm[1], store=store, max_batch=8, prefix_cache_tokens=0)
-    try:
-        yield eng
-    finally:
-        eng.close()
+    return make_engine(prefix_cache_tokens=0)
 
 
 def _steps(engine, adapter: str | None) -> list[str]:
