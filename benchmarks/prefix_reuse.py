@@ -69,6 +69,9 @@ def main() -> None:
     caches = {"without": PrefixCache(0), "with": PrefixCache(args.prefix_cache_tokens)}
     rows: list[dict] = []
     together: list[dict] = []
+
+    def use(way: str) -> None:  # swapped on the engine's worker, between requests
+        engine.call(lambda _store: setattr(engine, "prefix", caches[way]))
     with tempfile.TemporaryDirectory() as tmp:
         spec = dataclasses.replace(SPEC, tools=build_tools(db_path=Path(tmp) / "bank.db"))
         classify = next(t for t in spec.tools if t.name == "classify_intent")
@@ -79,7 +82,7 @@ def main() -> None:
             for question in QUESTIONS[:args.questions]:
                 pair = {}
                 for way in order:
-                    engine.call(lambda _store, way=way: setattr(engine, "prefix", caches[way]))
+                    use(way)
                     pair[way] = run_once(agent, engine, question)
                 ratio = pair["without"]["seconds"] / pair["with"]["seconds"]
                 same = pair["without"]["answer"] == pair["with"]["answer"]
@@ -89,7 +92,7 @@ def main() -> None:
                       f"same answer: {same})", flush=True)
             pair = {}
             for way in order:
-                engine.call(lambda _store, way=way: setattr(engine, "prefix", caches[way]))
+                use(way)
                 pair[way] = run_together(agent, engine, QUESTIONS[:args.questions])
             ratio = pair["without"]["seconds"] / pair["with"]["seconds"]
             together.append({"round": r, "ratio": round(ratio, 2), **pair})
