@@ -92,7 +92,9 @@ class DomainSpec:
     Only ``name`` and ``description`` are required; a domain with no adapter runs on the
     base model, one with no knowledge sources has no search tool. ``guards`` are the domain's
     policy in code (``react_core.Guard``): every agent the core builds for the domain applies
-    them, and those marked ``everywhere`` apply to every other agent too.
+    them, and those marked ``everywhere`` apply to every other agent too. ``record_names`` are
+    the names its tools' records hold (or a function returning them): the grounding check
+    refuses an answer that names one the run did not look up.
     """
 
     name: str
@@ -108,6 +110,7 @@ class DomainSpec:
     eval_tasks: Sequence[EvalTask] = ()
     version: str = "0"
     guards: Sequence[Guard] = ()
+    record_names: Callable[[], Iterable[str]] | Sequence[str] = ()
 
     def validate(self) -> None:
         """Raise ``ValueError`` naming every problem with this spec."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import AsyncIterator, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from react_core.agent.config import AgentConfig
@@ -29,15 +29,19 @@ class Agent:
     adapters can share one backend. ``query_rewrite`` and ``answer_rewrite`` are steps
     written with another adapter before and after the loop (``react_core.agent.rewrite``:
     e.g. the translation adapter writes the answer in the customer's language). ``guards``
-    screen the question and review the answer in code (``react_core.agent.guard``). An agent
-    holds no per-run state: one agent can serve concurrent runs.
+    screen the question, require tool calls and review the answer in code
+    (``react_core.agent.guard``). ``record_names`` (names, or a function that returns them) are
+    the names in the tools' records, e.g. customers and payees: an answer that names one the
+    run's evidence does not is repaired like one with an invented id (``react_core.agent.repair``).
+    An agent holds no per-run state: one agent can serve concurrent runs.
     """
 
     def __init__(self, backend: GenerationBackend, tools: Iterable[Any] = (), *,
                  config: AgentConfig | None = None, system_prompt: str | None = None,
                  few_shot: Sequence[str] = (), adapter: str | None = None, domain: str | None = None,
                  templates: PromptTemplates | None = None, query_rewrite: Rewrite | None = None,
-                 answer_rewrite: Rewrite | None = None, guards: Sequence[Guard] = ()) -> None:
+                 answer_rewrite: Rewrite | None = None, guards: Sequence[Guard] = (),
+                 record_names: Callable[[], Iterable[str]] | Iterable[str] = ()) -> None:
         self.backend = backend
         self.tools: dict[str, Tool] = {}
         for t in compose_tools(tools):
@@ -58,6 +62,8 @@ class Agent:
         self.templates = templates or PromptTemplates.load()
         self.prompt = PromptBuilder.create(self.templates, list(self.tools.values()),
                                            system_prompt=system_prompt, few_shot=few_shot)
+        self._record_names = record_names if callable(record_names) else tuple(record_names)
+        self._grammars: dict[bool, str] = {}
 
     @classmethod
     def from_domain(cls, backend: GenerationBackend, domain: DomainSpec, *, tools: Iterable[Any] = (),
@@ -73,6 +79,7 @@ class Agent:
         if adapter is ...:
             adapter = domain.name if domain.adapter_path is not None else None
         own = domain.get_tools(ToolContext(backend=backend, adapter=adapter, domain=domain.name))
+        kwargs.setdefault("record_names", domain.record_names)
         return cls(backend, compose_tools(own, tools), system_prompt=domain.system_prompt or None,
                    few_shot=domain.few_shot, adapter=adapter, domain=domain.name,
                    guards=(*domain.guards, *guards), **kwargs)
@@ -92,6 +99,20 @@ class Agent:
 
     def tool_names(self) -> str:
         return ", ".join(self.tools) or "(none)"
+
+    def step_grammar(self, *, actions: bool = True) -> str:
+        """The grammar of one step over this agent's tools (``react_core.agent.grammar``);
+        ``actions=False``: the final answer only."""
+        if actions not in self._grammars:
+            from react_core.agent.grammar import step_grammar
+
+            self._grammars[actions] = step_grammar(list(self.tools.values()), actions=actions)
+        return self._grammars[actions]
+
+    def record_names(self) -> list[str]:
+        """The names grounding checks answers for (``record_names``, read now)."""
+        names = self._record_names() if callable(self._record_names) else self._record_names
+        return [str(n) for n in names if str(n).strip()]
 
     # -- running -------------------------------------------------------------------------
 

@@ -22,6 +22,10 @@ class AgentConfig:
     max_repeats: int = _opt(2, "identical calls (same tool, same input) tolerated; one more stops the run")
     tool_timeout: float | None = _opt(30.0, "seconds a tool may take before its observation is a timeout error")
     max_observation_chars: int = _opt(2000, "tool output beyond this many characters is cut")
+    constrained: bool = _opt(True, "generate actions under the tools' grammar when the backend takes one "
+                                   "(no parse errors, no unknown tools, inputs that fit)")
+    grounding: bool = _opt(True, "check the answer's facts against the question and observations; "
+                                 "repair an answer that states one they do not support")
 
     def __post_init__(self) -> None:
         problems = []

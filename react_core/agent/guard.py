@@ -9,7 +9,14 @@ one, ran out of steps or time, or repeated itself) when its steps already decide
 e.g. a tool handed the customer to a person. Because the agent applies them, ``react chat``,
 ``react serve`` and the Python API all enforce the same policy.
 
-Order in a run: query rewrite, screens (first one that answers wins), the ReAct loop,
+A guard may also *require* tool calls: ``require(question)`` returns the (tool, input) pairs the
+question calls for ("a message that names a card id gets ``card_status`` for that id"); the loop
+makes them before the model's first step (``react_core.agent.policy``), so the facts an answer
+needs are in the run whatever the model would have chosen. With ``state_required=True`` the
+answer must also state what those calls returned: an answer that leaves out a record's facts
+gets the record added, cited by its call (``react_core.agent.repair``).
+
+Order in a run: query rewrite, screens (first one that answers wins), required calls, the ReAct loop,
 rescues (only when the loop ended without an answer; first text wins), reviews (in order; a
 rescued answer is reviewed too), answer rewrite. Every screen, rescue or review that changes
 something is recorded in the result as a ``Step`` with ``kind="guard"``: ``action`` is the
@@ -31,33 +38,36 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from react_core.agent.steps import Step
 
 Screen = Callable[[str], "str | None"]
+Require = Callable[[str], "Sequence[tuple[str, str | dict[str, Any]]]"]
 Review = Callable[[str, str, "Sequence[Step]"], str]
 Rescue = Callable[[str, "Sequence[Step]"], "str | None"]
 
 
 @dataclass(frozen=True)
 class Guard:
-    """A policy step: ``screen(question) -> answer | None``, ``review(question, answer, steps) -> answer``
-    and ``rescue(question, steps) -> answer | None``."""
+    """A policy step: ``screen(question) -> answer | None``, ``review(question, answer, steps) -> answer``,
+    ``rescue(question, steps) -> answer | None`` and ``require(question) -> [(tool, input), ...]``."""
 
     name: str
     screen: Screen | None = None
     review: Review | None = None
     everywhere: bool = False
     rescue: Rescue | None = None
+    require: Require | None = None
+    state_required: bool = False
 
     def __post_init__(self) -> None:
         if not self.name or not isinstance(self.name, str):
             raise ValueError("a Guard needs a name (it is the step's action in the trace)")
-        if self.screen is None and self.review is None and self.rescue is None:
-            raise ValueError(f"Guard {self.name!r} needs a screen, a review or a rescue")
-        for what in ("screen", "review", "rescue"):
+        if self.screen is None and self.review is None and self.rescue is None and self.require is None:
+            raise ValueError(f"Guard {self.name!r} needs a screen, a review, a rescue or a require")
+        for what in ("screen", "review", "rescue", "require"):
             fn = getattr(self, what)
             if fn is not None and not callable(fn):
                 raise ValueError(f"Guard {self.name!r}: {what} must be callable")
@@ -73,7 +83,7 @@ def review_steps(steps: Sequence[Step]) -> list[int]:
     for i, step in enumerate(steps):
         if step.kind == "guard" and started:
             found.append(i)
-        started = started or step.kind == "react"
+        started = started or step.kind in ("react", "policy")
     return found
 
 

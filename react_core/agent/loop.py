@@ -1,11 +1,16 @@
 """The ReAct loop, top to bottom: one generator that yields events as a run happens.
 
-Each turn: write the prompt, let the model write a Thought and an Action (generation stops
-at the Observation marker), parse it (re-prompting only the Action line while the parse
-budget lasts), run the tool (errors, timeouts and oversized output become the
-observation), and check the limits. The run ends with exactly one ``FinalEvent``. The agent's
-guards (``react_core.agent.guard``) screen the question before the first turn, rescue a run
-that ended without an answer, and review the answer after the last.
+Before the first turn the agent's guards (``react_core.agent.guard``) screen the question and
+the calls their policies require are made (``react_core.agent.policy``). Each turn: write the
+prompt, let the model write a Thought and an Action (generation stops at the Observation
+marker), parse it, run the tool (errors, timeouts and oversized output become the
+observation), and check the limits. With a backend that takes a grammar the Action is
+generated under the tools' grammar (``react_core.agent.grammar``): an unknown tool or an input
+that does not fit is impossible, and the run's last allowed step, or the step after a repeated
+call, can only be the final answer. Other backends' output is parsed, re-prompting only the
+Action line while the parse budget lasts. The model's answer is checked against the run's
+evidence and repaired (``react_core.agent.repair``); then guards rescue a run that ended without
+an answer and review the answer. The run ends with exactly one ``FinalEvent``.
 """
 
 from __future__ import annotations
@@ -28,7 +33,9 @@ from react_core.agent.events import (
     TokenDelta,
 )
 from react_core.agent.parser import ParsedStep, ParseError, parse_step
+from react_core.agent.policy import policy_step, required_calls
 from react_core.agent.prompt import STOP_SEQUENCES
+from react_core.agent.repair import ground
 from react_core.agent.rewrite import Rewrite
 from react_core.agent.steps import FINISH, AgentResult, Step, Usage
 from react_core.agent.tools import Tool, ToolInputError, ToolInputSyntaxError
@@ -55,11 +62,18 @@ def react_loop(agent: Agent, query: str, *, tokens: bool = False,
     calls: dict[str, list[int]] = {}  # call key -> the steps that made this call
     rewrites: list[Step] = []  # steps written with another adapter (before the loop's steps)
     state: dict[str, Any] = {}  # what the run's tools remember between calls (calls.run_state)
+    constrained = cfg.constrained and bool(getattr(agent.backend, "supports_grammar", False))
+    must_answer = False  # the next step may only be the final answer (after a repeated call)
+    grounding: dict[str, Any] | None = None
 
-    def end(reason: str, detail: str = "", answer: str | None = None, *, screened: bool = False) -> Iterator[AgentEvent]:
-        """End the run: rescue (no answer), reviews, the answer rewrite; the steps they add, then
-        the ``FinalEvent``."""
+    def end(reason: str, detail: str = "", answer: str | None = None, *, screened: bool = False,
+            drafted: bool = False) -> Iterator[AgentEvent]:
+        """End the run: grounding (the model's answer), rescue (no answer), reviews, the answer
+        rewrite; the steps they add, then the ``FinalEvent``."""
+        nonlocal grounding
         before = len(steps)
+        if answer is not None and drafted and cfg.grounding:
+            answer, grounding = ground(agent, task, answer, steps, usage)
         if answer is None and reason in RESCUED:
             reason, detail, answer = _rescue(agent, task, reason, detail, steps)
         if answer is not None and not screened:
@@ -74,7 +88,7 @@ def react_loop(agent: Agent, query: str, *, tokens: bool = False,
             yield StepEvent(added)
         yield FinalEvent(AgentResult(query=query, answer=answer, stop_reason=reason, steps=rewrites + steps,
                                      usage=usage, stop_detail=detail, domain=agent.domain, adapter=agent.adapter,
-                                     seconds=time.perf_counter() - started))
+                                     seconds=time.perf_counter() - started, grounding=grounding))
 
     task = query
     if agent.query_rewrite is not None:
@@ -101,13 +115,28 @@ def react_loop(agent: Agent, query: str, *, tokens: bool = False,
             yield from end("final_answer", f"answered by the {guard.name} guard; the model was not asked",
                            answer=text, screened=True)
             return
+    try:  # the calls the guards' policies require, before the model is asked
+        required = required_calls(agent, task)
+    except Exception as exc:  # noqa: BLE001 - a broken policy fails closed
+        yield from end("guard_error", f"a required-call policy failed ({type(exc).__name__}: {exc}); no answer is given")
+        return
+    for call in required:
+        step = policy_step(agent, call, len(steps) + 1, question=task, state=state,
+                           timeout=_min(cfg.tool_timeout, deadline - time.perf_counter()))
+        if step.error is None:  # a required call made is a call made: asking again is a repeat
+            calls.setdefault(_key(call.tool.name, call.tool.bind(call.text), call.text), []).append(step.index)
+        steps.append(step)
+        yield ActionEvent(step.index, step.action or "", step.action_input)
+        yield ObservationEvent(step.index, step.observation or "", step.error)
+        yield StepEvent(step)
 
     while True:
         # 1. limits
+        model_steps = sum(1 for s in steps if s.kind == "react")
         if cancel is not None and cancel.is_set():
             yield from end("cancelled", "the caller stopped the run")
             return
-        if len(steps) >= cfg.max_steps:
+        if model_steps >= cfg.max_steps:
             yield from end("max_steps", f"no final answer after {cfg.max_steps} steps")
             return
         if time.perf_counter() >= deadline:
@@ -116,10 +145,13 @@ def react_loop(agent: Agent, query: str, *, tokens: bool = False,
         step = Step(index=len(steps) + 1)
         step_started = time.perf_counter()
         prompt = agent.prompt.render(task, steps)
+        grammar = None
+        if constrained:  # the last allowed step, or the one after a repeated call, must answer
+            grammar = agent.step_grammar(actions=not must_answer and model_steps + 1 < cfg.max_steps)
 
         # 2. the model writes Thought and Action; malformed output re-prompts the Action line
         try:
-            text = yield from _generate(agent, prompt, STOP_SEQUENCES, step, usage, tokens)
+            text = yield from _generate(agent, prompt, STOP_SEQUENCES, step, usage, tokens, grammar)
             action = _read(agent, text)
             while isinstance(action, ParseError):
                 step.thought = action.thought
@@ -149,7 +181,7 @@ def react_loop(agent: Agent, query: str, *, tokens: bool = False,
             step.action, step.action_input = FINISH, parsed.answer
             _close(step, steps, step_started)
             yield StepEvent(step)
-            yield from end("final_answer", answer=parsed.answer)
+            yield from end("final_answer", answer=parsed.answer, drafted=True)
             return
 
         # 4. the action: unknown tool, bad input, repetition, or a tool call
@@ -172,6 +204,7 @@ def react_loop(agent: Agent, query: str, *, tokens: bool = False,
                                                     example=f"{action.tool.name}[{action.tool.example_input()}]")
         elif len(earlier) > 1:
             step.observation = agent.templates.fill("repeated_action", name=action.name, first=earlier[0])
+            must_answer = True  # it has what it asked for: no step is spent asking again
         else:
             tool_started = time.perf_counter()
             timeout = _min(cfg.tool_timeout, deadline - tool_started)
@@ -255,11 +288,14 @@ class BackendError(RuntimeError):
 
 
 def _generate(agent: Agent, prompt: str, stop: Sequence[str], step: Step, usage: Usage,
-              tokens: bool) -> Generator[AgentEvent, None, str]:
-    """Ask the backend for one completion, yielding token deltas when ``tokens``; return the text."""
+              tokens: bool, grammar: str | None = None) -> Generator[AgentEvent, None, str]:
+    """Ask the backend for one completion (under ``grammar`` when given), yielding token deltas
+    when ``tokens``; return the text."""
     started = time.perf_counter()
     kwargs: dict[str, Any] = dict(stop=stop, max_new_tokens=agent.config.max_new_tokens,
                                   temperature=agent.config.temperature, adapter=agent.adapter)
+    if grammar is not None:
+        kwargs["grammar"] = grammar
     try:
         if tokens:
             parts: list[str] = []
@@ -323,11 +359,17 @@ class _Action:
     @property
     def key(self) -> str:
         """What makes two calls the same call (the tool and its input, whitespace normalised)."""
-        if self.kwargs is None:
-            value: Any = " ".join(self.parsed.action_input.split())
-        else:
-            value = {k: " ".join(v.split()) if isinstance(v, str) else v for k, v in self.kwargs.items()}
-        return self.name + "\x00" + json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+        return _key(self.name, self.kwargs, self.parsed.action_input)
+
+
+def _key(name: str, kwargs: dict[str, Any] | None, raw: str) -> str:
+    """A call's identity: the tool and its bound arguments (else the raw input), whitespace
+    normalised."""
+    if kwargs is None:
+        value: Any = " ".join(raw.split())
+    else:
+        value = {k: " ".join(v.split()) if isinstance(v, str) else v for k, v in kwargs.items()}
+    return name + "\x00" + json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
 
 
 def _read(agent: Agent, text: str, thought: str | None = None) -> _Action | ParseError:

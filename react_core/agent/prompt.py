@@ -53,6 +53,11 @@ class PromptTemplates:
     unknown_tool: str
     bad_input: str
     repeated_action: str
+    policy_thought: str
+    repair_thought: str
+    extracted: str
+    ungrounded: str
+    records: str
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> PromptTemplates:

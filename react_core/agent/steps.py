@@ -32,9 +32,10 @@ class Step:
     says what went wrong in this step (unknown tool, tool error, timeout, unparseable
     output); the same text, for tool problems, is the observation the model sees.
 
-    ``kind`` is ``"react"`` for the loop's steps, ``"rewrite"`` for a step written with
-    another adapter (``react_core.agent.rewrite``; ``adapter`` names it) and ``"guard"`` for
-    a guard's screen or review (``react_core.agent.guard``).
+    ``kind`` is ``"react"`` for the loop's steps, ``"policy"`` for a tool call a guard's policy
+    required (``react_core.agent.policy``), ``"rewrite"`` for a step written with another
+    adapter (``react_core.agent.rewrite``; ``adapter`` names it) and ``"guard"`` for a guard's
+    screen or review, and for the grounding repair (``react_core.agent.repair``).
     """
 
     index: int
@@ -52,6 +53,7 @@ class Step:
     completion_tokens: int = 0
     kind: str = "react"
     adapter: str | None = None
+    stated: bool = False  # a policy step whose result the answer must state (Guard.state_required)
 
     @property
     def is_final(self) -> bool:
@@ -93,7 +95,10 @@ class Usage:
 @dataclass
 class AgentResult:
     """The outcome of one run. ``answer`` is ``None`` unless ``stop_reason == "final_answer"``;
-    ``stop_detail`` explains any other stop in one sentence."""
+    ``stop_detail`` explains any other stop in one sentence. ``grounding`` is the check of the
+    model's answer against the run's evidence (``react_core.agent.repair``): the facts it found
+    supported and unsupported, the repair made and what remained; None when the model wrote no
+    answer (a guard answered, or the run stopped) or the check is off."""
 
     query: str
     answer: str | None
@@ -104,6 +109,7 @@ class AgentResult:
     domain: str | None = None
     adapter: str | None = None
     seconds: float = 0.0
+    grounding: dict[str, Any] | None = None
 
     @property
     def ok(self) -> bool:
@@ -129,7 +135,8 @@ class AgentResult:
             "stop_reason": self.stop_reason,
             "stop_detail": self.stop_detail,
             "steps": [{"thought": s.thought, "action": s.action, "action_input": s.action_input,
-                       "observation": s.observation} for s in self.steps],
+                       "observation": s.observation, "kind": s.kind} for s in self.steps],
+            "grounding": self.grounding,
             "usage": self.usage.to_dict(),
         }
 

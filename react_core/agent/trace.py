@@ -25,7 +25,8 @@ def trace_records(result: AgentResult) -> Iterator[dict[str, Any]]:
     for step in result.steps:
         yield {"type": "step", **step.to_dict()}
     yield {"type": "result", "answer": result.answer, "stop_reason": result.stop_reason,
-           "stop_detail": result.stop_detail, "usage": result.usage.to_dict(), "seconds": result.seconds}
+           "stop_detail": result.stop_detail, "usage": result.usage.to_dict(), "seconds": result.seconds,
+           "grounding": result.grounding}
 
 
 def write_trace(result: AgentResult, out: str | Path | IO[str]) -> None:
@@ -67,6 +68,7 @@ def read_traces(source: str | Path | Iterable[str]) -> list[AgentResult]:
             current.stop_detail = record.get("stop_detail", "")
             current.usage = Usage.from_dict(record.get("usage", {}))
             current.seconds = float(record.get("seconds", 0.0))
+            current.grounding = record.get("grounding")
         else:
             raise ValueError(f"trace line {number}: unknown record type {kind!r}")
     return runs

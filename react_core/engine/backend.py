@@ -31,6 +31,10 @@ class GenerationBackend(Protocol):
     ``stream`` yields text deltas. A backend that knows the usage returns the finished
     ``Generation`` as the generator's return value; the agent then counts streamed steps'
     tokens too (otherwise they count as zero).
+
+    A backend whose ``supports_grammar`` attribute is true also takes ``grammar=`` (a Lark
+    grammar, ``react_core.engine.constraint``) in both methods and writes only text the grammar
+    allows; the agent then constrains its actions (``react_core.agent.grammar``).
     """
 
     def generate(self, prompt: str, *, stop: Sequence[str] = (), max_new_tokens: int = 256,
@@ -59,12 +63,18 @@ class LocalBackend:
     """Generate with a transformers causal LM in this process (greedy unless temperature > 0).
 
     ``adapter`` names a PEFT adapter loaded on a ``PeftModel``; ``None`` uses the base.
+    ``grammar`` constrains the text (a logits processor over ``react_core.engine.constraint``).
     """
 
+    supports_grammar = True
+
     def __init__(self, model: Any, tokenizer: Any, *, lock: threading.Lock | None = None) -> None:
+        from react_core.engine.constraint import Constrainer
+
         self.model = model
         self.tokenizer = tokenizer
         self._lock = lock or threading.Lock()
+        self.constrainer = Constrainer(tokenizer)
 
     @classmethod
     def from_name(cls, name: str, **kwargs: Any) -> LocalBackend:
@@ -78,7 +88,7 @@ class LocalBackend:
         return enc.to(self.model.device)
 
     def _gen_kwargs(self, max_new_tokens: int, temperature: float, stop: Sequence[str],
-                    adapter: str | None) -> dict[str, Any]:
+                    adapter: str | None, grammar: str | None = None) -> dict[str, Any]:
         kwargs: dict[str, Any] = {
             "max_new_tokens": max_new_tokens,
             "do_sample": temperature > 0,
@@ -91,16 +101,25 @@ class LocalBackend:
             kwargs["tokenizer"] = self.tokenizer
         if adapter is not None:
             kwargs["adapter_names"] = [adapter]
+        if grammar is not None:
+            from transformers import LogitsProcessorList, StoppingCriteriaList
+
+            from react_core.engine.constraint import GrammarLogits, GrammarStop
+
+            matcher = self.constrainer.matcher(grammar)
+            kwargs["logits_processor"] = LogitsProcessorList([GrammarLogits(matcher)])
+            kwargs["stopping_criteria"] = StoppingCriteriaList([GrammarStop(matcher, self.tokenizer.eos_token_id)])
         return kwargs
 
     def generate(self, prompt: str, *, stop: Sequence[str] = (), max_new_tokens: int = 256,
-                 temperature: float = 0.0, adapter: str | None = None) -> Generation:
+                 temperature: float = 0.0, adapter: str | None = None, grammar: str | None = None) -> Generation:
         import torch
 
         inputs = self._inputs(prompt)
         n_prompt = int(inputs["input_ids"].shape[1])
+        kwargs = self._gen_kwargs(max_new_tokens, temperature, stop, adapter, grammar)
         with self._lock, torch.inference_mode():
-            out = self.model.generate(**inputs, **self._gen_kwargs(max_new_tokens, temperature, stop, adapter))
+            out = self.model.generate(**inputs, **kwargs)
         new_ids = out[0, n_prompt:]
         raw = self.tokenizer.decode(new_ids, skip_special_tokens=True)
         text, found = cut_at_stop(raw, stop)
@@ -110,12 +129,12 @@ class LocalBackend:
                           completion_tokens=int(len(new_ids)), stop=found)
 
     def stream(self, prompt: str, *, stop: Sequence[str] = (), max_new_tokens: int = 256,
-               temperature: float = 0.0, adapter: str | None = None) -> Iterator[str]:
+               temperature: float = 0.0, adapter: str | None = None, grammar: str | None = None) -> Iterator[str]:
         import torch
         from transformers import TextIteratorStreamer
 
         streamer = TextIteratorStreamer(self.tokenizer, skip_prompt=True, skip_special_tokens=True)
-        kwargs = self._gen_kwargs(max_new_tokens, temperature, stop, adapter)
+        kwargs = self._gen_kwargs(max_new_tokens, temperature, stop, adapter, grammar)
         inputs = self._inputs(prompt)
 
         def work() -> None:

@@ -28,6 +28,7 @@ from react_core.adapters.spec import AdapterSpec
 from react_core.adapters.store import AdapterStore, Selection
 from react_core.engine import batch as batching
 from react_core.engine.backend import Generation, cut_at_stop
+from react_core.engine.constraint import Constrainer
 from react_core.engine.prefix import PrefixCache
 from react_core.engine.requests import (
     EngineClosed,
@@ -85,8 +86,12 @@ class Engine:
     loaded); pass ``store`` to serve adapters. ``max_queue`` bounds the waiting requests
     (``QueueFullError`` beyond it); ``timeout`` is the default per-request limit in seconds.
     ``prefix_cache_tokens`` bounds the finished requests' keys and values kept for prompts that
-    start with them (``react_core.engine.prefix``; 0 turns it off).
+    start with them (``react_core.engine.prefix``; 0 turns it off). A request with a ``grammar``
+    picks only tokens the grammar allows (``react_core.engine.constraint``) and ends when the
+    grammar is complete.
     """
+
+    supports_grammar = True
 
     def __init__(self, model: Any, tokenizer: Any, *, store: AdapterStore | None = None, max_batch: int = 32,
                  max_queue: int = 256, timeout: float | None = None, prefix_cache_tokens: int = 8192,
@@ -100,6 +105,9 @@ class Engine:
         self.timeout = timeout
         self.stats = EngineStats()
         self.prefix = PrefixCache(prefix_cache_tokens)
+        self.constrainer = Constrainer(tokenizer)
+        # reading the vocabulary for the first grammar takes seconds (Gemma 3): do it now, aside
+        threading.Thread(target=self.constrainer.warm, name=f"{name}-grammar", daemon=True).start()
         self._pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
         self._eos = _eos_ids(model, tokenizer)
         self._queue: queue.Queue[RequestHandle] = queue.Queue(maxsize=max_queue)
@@ -113,11 +121,12 @@ class Engine:
 
     def submit(self, prompt: str, *, stop: Sequence[str] | str | None = (), max_new_tokens: int = 256,
                temperature: float = 0.0, adapter: str | AdapterSpec | None = None,
-               timeout: float | None = None) -> RequestHandle:
+               timeout: float | None = None, grammar: str | None = None) -> RequestHandle:
         """Queue a request and return its handle at once.
 
         Raises ``UnknownAdapterError`` (listing the installed adapters) for an adapter not
-        installed, ``QueueFullError`` when ``max_queue`` requests already wait, and
+        installed, ``GrammarError`` for a grammar that does not compile (it is compiled here, on
+        the caller's thread), ``QueueFullError`` when ``max_queue`` requests already wait, and
         ``EngineClosed`` after ``close()``.
         """
         if self._closing.is_set():
@@ -127,9 +136,10 @@ class Engine:
         spec = AdapterSpec.parse(adapter)
         self.store.check(spec)
         limit = self.timeout if timeout is None else timeout
+        matcher = self.constrainer.matcher(grammar) if grammar is not None else None
         request = Request(prompt=prompt, stop=normalize_stop(stop), max_new_tokens=max_new_tokens,
                           temperature=temperature, spec=spec,
-                          deadline=time.monotonic() + limit if limit is not None else None)
+                          deadline=time.monotonic() + limit if limit is not None else None, matcher=matcher)
         handle = RequestHandle(request)
         try:
             self._queue.put_nowait(handle)
@@ -143,20 +153,22 @@ class Engine:
         return handle
 
     def generate(self, prompt: str, *, stop: Sequence[str] = (), max_new_tokens: int = 256,
-                 temperature: float = 0.0, adapter: str | None = None, timeout: float | None = None) -> Generation:
+                 temperature: float = 0.0, adapter: str | None = None, timeout: float | None = None,
+                 grammar: str | None = None) -> Generation:
         """Generate a completion (blocks this thread; other requests are batched alongside)."""
         return self.submit(prompt, stop=stop, max_new_tokens=max_new_tokens, temperature=temperature,
-                           adapter=adapter, timeout=timeout).result()
+                           adapter=adapter, timeout=timeout, grammar=grammar).result()
 
     def stream(self, prompt: str, *, stop: Sequence[str] = (), max_new_tokens: int = 256,
-               temperature: float = 0.0, adapter: str | None = None, timeout: float | None = None) -> Iterator[str]:
+               temperature: float = 0.0, adapter: str | None = None, timeout: float | None = None,
+               grammar: str | None = None) -> Iterator[str]:
         """Yield text deltas; closing the iterator early cancels the request.
 
         The generator's return value (``StopIteration.value``, what ``yield from`` gives) is
         the finished ``Generation``, so a caller that streams still gets the token usage.
         """
         handle = self.submit(prompt, stop=stop, max_new_tokens=max_new_tokens, temperature=temperature,
-                             adapter=adapter, timeout=timeout)
+                             adapter=adapter, timeout=timeout, grammar=grammar)
         try:
             yield from handle
             return handle.result()
@@ -343,10 +355,16 @@ class Engine:
                 mixed = alpha * logits[row].float() + (1.0 - alpha) * logits[row + 1].float()
             else:
                 mixed = logits[row]
+            matcher = a.request.matcher
+            if matcher is not None:
+                mixed = matcher.mask(mixed)
             token = _pick(mixed, a.request.temperature)
             a.tokens.append(token)
             self.stats.generated_tokens += 1
-            if self._check_done(a):
+            if matcher is not None and token not in self._eos and not matcher.accept(token):
+                self._end(a, error=RuntimeError(f"the grammar rejected token {token}: {matcher.error}"))
+                finished.append(a)
+            elif self._check_done(a):
                 finished.append(a)
                 self._keep_prefix(a, batch, row)
             else:
@@ -365,9 +383,10 @@ class Engine:
         text = self.tokenizer.decode(a.tokens[:-1] if eos else a.tokens, skip_special_tokens=True)
         cut, found = cut_at_stop(text, request.stop)
         length = len(a.tokens) >= request.max_new_tokens
-        if found is not None or eos or length:
+        complete = request.matcher is not None and request.matcher.done  # the grammar admits nothing more
+        if found is not None or eos or length or complete:
             handle._emit(cut[a.emitted:])
-            reason = "stop" if found is not None or eos else "length"
+            reason = "stop" if found is not None or eos or complete else "length"
             self._end(a, result=Generation(text=cut, finish_reason=reason, prompt_tokens=a.prompt_tokens,
                                            completion_tokens=len(a.tokens), stop=found))
             return True

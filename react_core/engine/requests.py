@@ -48,6 +48,7 @@ class Request:
     spec: AdapterSpec
     deadline: float | None  # time.monotonic() value, or None
     submitted: float = field(default_factory=time.monotonic)
+    matcher: Any = None  # react_core.engine.constraint.Matcher when the request has a grammar
 
 
 class RequestHandle:

@@ -53,11 +53,12 @@ def test_chat_json(cli) -> None:
                                 "What is the capital of France?")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert set(data) >= {"answer", "domain", "stop_reason", "steps", "usage"}
+    assert set(data) >= {"answer", "domain", "stop_reason", "steps", "usage", "grounding"}
     assert (data["answer"], data["domain"], data["stop_reason"]) == ("Paris", None, "final_answer")
     assert data["steps"][0] == {"thought": "I should search.", "action": "search",
                                 "action_input": "capital of France",
-                                "observation": "Paris is the capital of France."}
+                                "observation": "Paris is the capital of France.", "kind": "react"}
+    assert data["grounding"] == {"supported": [], "unsupported": [], "repair": "none", "remaining": [], "added": []}
     assert data["usage"]["generations"] == 2
     assert made[0][:3] == ("tiny", None, "fp32")
 

@@ -169,7 +169,7 @@ def test_holds_answer_when_the_final_text_can_change() -> None:
 
 
 def test_guard_and_spec_validation() -> None:
-    with pytest.raises(ValueError, match="needs a screen, a review or a rescue"):
+    with pytest.raises(ValueError, match="needs a screen, a review, a rescue or a require"):
         Guard("empty")
     with pytest.raises(ValueError, match="needs a name"):
         Guard("", screen=_screen)

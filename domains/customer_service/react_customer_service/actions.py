@@ -73,7 +73,7 @@ def action_record(steps: Sequence[Step]) -> str:
     joined by ``; `` (a repeated call once); ``none`` when there were none."""
     notes: list[str] = []
     for step in steps:
-        if step.kind != "react" or step.error or not step.action:
+        if step.kind not in ("react", "policy") or step.error or not step.action:
             continue
         note = action_note(step.action, step.action_input, step.observation or "")
         if note is not None and note not in notes:

@@ -162,6 +162,12 @@ class Bank:
     def transfer(self, transfer_id: str) -> dict[str, Any] | None:
         return self._one("SELECT * FROM transfers WHERE id = ?", (transfer_id,))
 
+    def names(self) -> list[str]:
+        """The people and payees the records name (customers and transfer recipients): what the
+        grounding check refuses in an answer unless the run looked it up."""
+        rows = self._all("SELECT name FROM customers UNION SELECT recipient FROM transfers", ())
+        return sorted(r["name"] for r in rows)
+
     def tickets(self, customer_id: str | None = None) -> list[dict[str, Any]]:
         if customer_id is None:
             return self._all("SELECT * FROM tickets ORDER BY id", ())

@@ -11,6 +11,7 @@ from react_customer_service.actions import ACTION_RECORD_GUARD
 from react_customer_service.builder import build_training_data
 from react_customer_service.candidates import default_classifier
 from react_customer_service.evaluation import TASKS
+from react_customer_service.policy import CONSULT_GUARD, RECORDS_GUARD
 from react_customer_service.scope import HAND_OVER_GUARD, out_of_scope_guard
 
 NAME = "customer_service"
@@ -62,6 +63,12 @@ def build_tools(db_path: Path | str | None = None, index: Any | None = None,
     return make_tools(Bank(db_path), index, k=SPEC.fusion.retrieval_k, classifier=classifier)
 
 
+def _bank() -> Any:
+    from react_customer_service.db import Bank
+
+    return Bank()
+
+
 SPEC = DomainSpec.from_package(  # prompts/, adapter/ and knowledge/ come from the package folder
     "react_customer_service",
     name=NAME,
@@ -69,7 +76,8 @@ SPEC = DomainSpec.from_package(  # prompts/, adapter/ and knowledge/ come from t
     example_queries=EXAMPLE_QUERIES,
     tools=build_tools,
     fusion=FUSION,
-    guards=[out_of_scope_guard(CLASSIFIER), HAND_OVER_GUARD, ACTION_RECORD_GUARD],
+    guards=[out_of_scope_guard(CLASSIFIER), CONSULT_GUARD, RECORDS_GUARD, HAND_OVER_GUARD, ACTION_RECORD_GUARD],
+    record_names=lambda: _bank().names(),
     build_training_data=build_training_data,
     eval_tasks=TASKS,
     version=VERSION,

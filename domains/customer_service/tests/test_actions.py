@@ -82,4 +82,6 @@ def test_the_domain_guards_together_keep_the_hand_over_record(data_dir, bank) ->
                                " Done.\nFinal Answer: Intent: card_arrival. Posted. Action taken: froze CARD-2001."])
     result = Agent(backend, tools, guards=[HAND_OVER_GUARD, ACTION_RECORD_GUARD]).run("Let me talk to a real person")
     assert result.answer.endswith("Action taken: handed over to a person (escalation #1).")
-    assert [s.action for s in result.steps if s.kind == "guard"] == ["hand_over"]  # the record agreed: no second change
+    # the draft's invented CARD-2001 was caught and repaired; then the record agreed: no second change
+    assert result.grounding["unsupported"] == ["CARD-2001"]
+    assert [s.action for s in result.steps if s.kind == "guard"] == ["grounding", "hand_over"]

@@ -54,9 +54,22 @@ def test_entry_point_module_registers_the_domain() -> None:
 
 def test_few_shot_examples_cite_real_passages_and_tools() -> None:
     ids = {c.id for c in faq_chunks()}
-    tools = {"search_faq", "card_status", "transfer_status", "freeze_card", "create_ticket", "escalate_to_human"}
+    tools = {"classify_intent", "search_faq", "card_status", "transfer_status", "freeze_card", "create_ticket",
+             "escalate_to_human"}
     for shot in SPEC.few_shot:
         assert shot.startswith("Question: ") and "\nFinal Answer: Intent: " in shot
         for cited in re.findall(r"\[([a-z_]+\.md#\d+)\]", shot):
             assert cited in ids, cited
         assert set(re.findall(r"^Action: (\w+)", shot, flags=re.M)) <= tools
+
+
+def test_few_shot_examples_name_no_record_of_the_demo_bank(tmp_path) -> None:
+    """Examples use placeholder records (CARD-9001, C9002): a live record in a prompt reaches
+    whoever asks about a card, whether or not the run looked it up."""
+    from react_customer_service.db import Bank
+
+    bank = Bank(tmp_path / "bank.db")
+    for shot in SPEC.few_shot:
+        for key in re.findall(r"\b(?:CARD-\d{4}|TR-\d{4}|C\d{4})\b", shot):
+            assert bank.card(key) is None and bank.transfer(key) is None and bank.customer(key) is None, key
+        assert not any(name in shot for name in bank.names())

@@ -184,7 +184,7 @@ def test_the_domain_agent_shares_one_classifier_between_the_tool_and_the_guard(f
     from react_customer_service.candidates import LazyClassifier
     from react_customer_service.spec import CLASSIFIER, build_tools
 
-    assert [g.name for g in SPEC.guards] == ["out_of_scope", "hand_over", "action_record"]
+    assert [g.name for g in SPEC.guards] == ["out_of_scope", "consult", "records", "hand_over", "action_record"]
     assert build_tools.__defaults__[-1] is CLASSIFIER
     loads = []
     lazy = LazyClassifier(lambda: loads.append("loaded") or "a classifier")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from react_core.agent import AgentConfig
 from react_core.agent.testing import ScriptedBackend
 
 from react_medical import safety
@@ -34,9 +35,9 @@ def test_search_guides_and_check_safety(literature_index, guides_index) -> None:
     assert tools["check_safety"]("Do statins prevent dementia?").startswith("No emergency")
 
 
-def agent_for(backend, literature_index, guides_index=None) -> MedicalAgent:
+def agent_for(backend, literature_index, guides_index=None, **kwargs) -> MedicalAgent:
     spec = replace(SPEC, tools=lambda: make_tools(literature_index, guides_index))
-    return MedicalAgent.from_domain(backend, spec, adapter=None)
+    return MedicalAgent.from_domain(backend, spec, adapter=None, **kwargs)
 
 
 def test_answer_cites_a_retrieved_pmid_and_gets_the_disclaimer(literature_index) -> None:
@@ -56,9 +57,22 @@ def test_invented_pmids_and_uncited_claims_are_marked(literature_index) -> None:
         " Search.\nAction: search_literature[aspirin stroke]",
         " Done.\nFinal Answer: No. Aspirin doubles stroke risk [PMID:424242]. It also cures headaches.",
     ])
-    out = agent_for(backend, literature_index).run("Does aspirin prevent stroke?")
+    # the domain's review on its own (the core's grounding check off) marks what it cannot source
+    out = agent_for(backend, literature_index, config=AgentConfig(grounding=False)).run("Does aspirin prevent stroke?")
     assert "[PMID:424242: not retrieved, unverified]" in out.answer
     assert out.answer.count(safety.UNSOURCED) == 3 and out.policy.unsourced == 3
+
+
+def test_an_invented_pmid_never_reaches_the_answer(literature_index) -> None:
+    backend = ScriptedBackend([
+        " Search.\nAction: search_literature[aspirin stroke]",
+        " Done.\nFinal Answer: No. Aspirin doubles stroke risk [PMID:424242]. It also cures headaches.",
+        " Aspirin doubles stroke risk [PMID:424242].",  # the rewrite repeats it: the answer is extracted
+    ])
+    out = agent_for(backend, literature_index).run("Does aspirin prevent stroke?")
+    assert out.result.grounding["unsupported"] == ["PMID:424242"] and out.result.grounding["repair"] == "extracted"
+    assert "424242" not in out.answer and "[PMID:1000001]" in out.answer
+    assert "repair_thought" not in backend.calls[2].prompt and "PMID:424242, which no observation" in backend.calls[2].prompt
 
 
 def test_an_answer_without_any_search_is_all_unsourced() -> None:
