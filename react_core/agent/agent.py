@@ -109,6 +109,12 @@ class Agent:
             self._grammars[actions] = step_grammar(list(self.tools.values()), actions=actions)
         return self._grammars[actions]
 
+    def step_budget(self) -> int:
+        """Tokens within which a constrained step is complete (``react_core.agent.grammar.step_budget``)."""
+        from react_core.agent.grammar import step_budget
+
+        return step_budget(list(self.tools.values()))
+
     def record_names(self) -> list[str]:
         """The names grounding checks answers for (``record_names``, read now)."""
         names = self._record_names() if callable(self._record_names) else self._record_names

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from react_core.agent.agent import Agent
 from react_core.agent.config import AgentConfig
+from react_core.agent.prompt import PromptTemplates
 from react_core.agent.tools import compose_tools
 from react_core.domain import ToolContext
 from react_core.engine.backend import GenerationBackend
@@ -16,14 +17,18 @@ def build_agent(registry: Registry, backend: GenerationBackend, domain: str | No
                 config: AgentConfig, *, adapter: str | None = None) -> Agent:
     """The agent ``react chat`` and ``react serve`` use: the domain's tools, its knowledge search,
     then every global tool; the domain's guards, then every other domain's ``everywhere`` guards.
+    With no domain (the general path), the global tools and the packaged examples of direct
+    answers (``general_examples`` in prompts/react.yaml).
 
     A domain with knowledge paths and no tool of its own named ``search`` gets ``search[query]``
     over its index (built on first use, cached, rebuilt when the sources change).
     """
     global_tools = list(registry.tools.values())
     everywhere = [g for name, spec in registry.domains.items() if name != domain for g in spec.guards if g.everywhere]
-    if domain is None:
-        return Agent(backend, compose_tools(global_tools), config=config, adapter=adapter, guards=everywhere)
+    if domain is None:  # the general path: the packaged examples of direct answers
+        templates = PromptTemplates.load()
+        return Agent(backend, compose_tools(global_tools), config=config, adapter=adapter, guards=everywhere,
+                     few_shot=templates.general_examples.split("\n\n"), templates=templates)
     spec = registry.domain(domain)
     own = spec.get_tools(ToolContext(backend=backend, adapter=adapter, domain=spec.name))  # built once, here
     extra = []

@@ -16,7 +16,8 @@ class AgentConfig:
 
     max_steps: int = _opt(8, "steps (Thought/Action/Observation) before the run stops with max_steps")
     max_seconds: float | None = _opt(120.0, "wall-clock limit of a run in seconds (None: no limit)")
-    max_new_tokens: int = _opt(256, "tokens the model may write per step")
+    max_new_tokens: int = _opt(256, "tokens the model may write per step (a constrained step gets at least "
+                                    "what its grammar needs to be complete)")
     temperature: float = _opt(0.0, "sampling temperature (0: greedy)")
     max_parse_retries: int = _opt(2, "re-prompts of the Action line, per run, for output that cannot be parsed")
     max_repeats: int = _opt(2, "identical calls (same tool, same input) tolerated; one more stops the run")

@@ -30,7 +30,7 @@ THOUGHT_TOKENS = 96
 """Tokens a thought may take before the grammar makes the model act."""
 INPUT_TOKENS = 64
 """Tokens a plain-text tool input may take."""
-STRING_CHARS = 400
+STRING_CHARS = 120
 """Characters a string inside a JSON input may take (unless its schema says less)."""
 
 
@@ -58,6 +58,36 @@ def step_grammar(tools: Sequence[Tool], *, actions: bool = True, answer: bool = 
         f"thought[max_tokens={THOUGHT_TOKENS}]: /[^\\n]*/",
     ]
     return "\n".join(head + rules) + "\n"
+
+
+def step_budget(tools: Sequence[Tool]) -> int:
+    """Tokens within which any step of ``step_grammar(tools)`` is complete, whatever the model
+    writes (a character of a JSON string is counted as up to four tokens, the UTF-8 bytes of
+    one character); the loop never gives a constrained step less."""
+    def call(t: Tool) -> int:
+        props: dict[str, Any] = t.parameters.get("properties", {})
+        if t.single_argument is not None and _plain(props[t.single_argument]):
+            return len(t.name) + INPUT_TOKENS + 24
+        chars = sum(int(p.get("maxLength", STRING_CHARS)) for p in _strings(json_schema(t.parameters)))
+        return len(t.name) + 4 * chars + 16 * (len(props) + 2)
+    return THOUGHT_TOKENS + 16 + max((call(t) for t in tools), default=0)
+
+
+def _plain(prop: dict[str, Any]) -> bool:
+    kind = prop.get("type", "string")
+    return "enum" in prop or (kind[0] if isinstance(kind, list) else kind) not in ("array", "object")
+
+
+def _strings(node: Any) -> list[dict[str, Any]]:
+    """The string schemas inside ``node`` (each counted once, wherever it may repeat)."""
+    if isinstance(node, list):
+        return [s for item in node for s in _strings(item)]
+    if not isinstance(node, dict):
+        return []
+    kind = node.get("type")
+    own = [node] if kind == "string" or (isinstance(kind, list) and "string" in kind) else []
+    return own + [s for key, value in node.items() if key not in ("enum", "const", "required", "x-guidance")
+                  for s in _strings(value)]
 
 
 def _call_rules(i: int, t: Tool) -> list[str]:

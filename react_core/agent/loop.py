@@ -63,6 +63,7 @@ def react_loop(agent: Agent, query: str, *, tokens: bool = False,
     rewrites: list[Step] = []  # steps written with another adapter (before the loop's steps)
     state: dict[str, Any] = {}  # what the run's tools remember between calls (calls.run_state)
     constrained = cfg.constrained and bool(getattr(agent.backend, "supports_grammar", False))
+    budget = max(cfg.max_new_tokens, agent.step_budget()) if constrained else cfg.max_new_tokens
     must_answer = False  # the next step may only be the final answer (after a repeated call)
     grounding: dict[str, Any] | None = None
 
@@ -151,7 +152,8 @@ def react_loop(agent: Agent, query: str, *, tokens: bool = False,
 
         # 2. the model writes Thought and Action; malformed output re-prompts the Action line
         try:
-            text = yield from _generate(agent, prompt, STOP_SEQUENCES, step, usage, tokens, grammar)
+            text = yield from _generate(agent, prompt, STOP_SEQUENCES, step, usage, tokens, grammar,
+                                        budget if grammar is not None else None)
             action = _read(agent, text)
             while isinstance(action, ParseError):
                 step.thought = action.thought
@@ -288,11 +290,11 @@ class BackendError(RuntimeError):
 
 
 def _generate(agent: Agent, prompt: str, stop: Sequence[str], step: Step, usage: Usage,
-              tokens: bool, grammar: str | None = None) -> Generator[AgentEvent, None, str]:
-    """Ask the backend for one completion (under ``grammar`` when given), yielding token deltas
-    when ``tokens``; return the text."""
+              tokens: bool, grammar: str | None = None, budget: int | None = None) -> Generator[AgentEvent, None, str]:
+    """Ask the backend for one completion (under ``grammar`` when given, with at least ``budget``
+    tokens), yielding token deltas when ``tokens``; return the text."""
     started = time.perf_counter()
-    kwargs: dict[str, Any] = dict(stop=stop, max_new_tokens=agent.config.max_new_tokens,
+    kwargs: dict[str, Any] = dict(stop=stop, max_new_tokens=budget or agent.config.max_new_tokens,
                                   temperature=agent.config.temperature, adapter=agent.adapter)
     if grammar is not None:
         kwargs["grammar"] = grammar

@@ -58,6 +58,7 @@ class PromptTemplates:
     extracted: str
     ungrounded: str
     records: str
+    general_examples: str
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> PromptTemplates:

@@ -8,7 +8,9 @@
 
 Responses are returned in order, cut at the stop strings the agent passes (as a real
 backend does) unless ``honor_stop=False``. A response may be an exception (raised) or a
-callable that gets the prompt and returns the text.
+callable that gets the prompt and returns the text. ``supports_grammar=True`` makes it a
+backend that takes ``grammar=`` (recorded in ``calls``, not applied): the agent then asks for
+constrained steps, and a test can check which grammar each step was given.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ class Call:
     max_new_tokens: int
     temperature: float
     adapter: str | None
+    grammar: str | None = None
 
 
 class ScriptedBackend:
@@ -45,7 +48,8 @@ class ScriptedBackend:
     """
 
     def __init__(self, responses: Sequence[Response], *, honor_stop: bool = True, chunk_chars: int = 4,
-                 repeat_last: bool = False) -> None:
+                 repeat_last: bool = False, supports_grammar: bool = False) -> None:
+        self.supports_grammar = supports_grammar
         self.responses = list(responses)
         self.honor_stop = honor_stop
         self.chunk_chars = chunk_chars
@@ -53,8 +57,10 @@ class ScriptedBackend:
         self.calls: list[Call] = []
 
     def _next(self, prompt: str, stop: Sequence[str], max_new_tokens: int, temperature: float,
-              adapter: str | None) -> Generation:
-        self.calls.append(Call(prompt, tuple(stop), max_new_tokens, temperature, adapter))
+              adapter: str | None, grammar: str | None = None) -> Generation:
+        if grammar is not None and not self.supports_grammar:
+            raise TypeError("this ScriptedBackend was made without supports_grammar=True")
+        self.calls.append(Call(prompt, tuple(stop), max_new_tokens, temperature, adapter, grammar))
         index = len(self.calls) - 1
         if index >= len(self.responses):
             if not (self.repeat_last and self.responses):
@@ -71,12 +77,13 @@ class ScriptedBackend:
                           completion_tokens=len(text.split()), stop=found)
 
     def generate(self, prompt: str, *, stop: Sequence[str] = (), max_new_tokens: int = 256,
-                 temperature: float = 0.0, adapter: str | None = None) -> Generation:
-        return self._next(prompt, stop, max_new_tokens, temperature, adapter)
+                 temperature: float = 0.0, adapter: str | None = None, grammar: str | None = None) -> Generation:
+        return self._next(prompt, stop, max_new_tokens, temperature, adapter, grammar)
 
     def stream(self, prompt: str, *, stop: Sequence[str] = (), max_new_tokens: int = 256,
-               temperature: float = 0.0, adapter: str | None = None) -> Generator[str, None, Generation]:
-        generation = self._next(prompt, stop, max_new_tokens, temperature, adapter)
+               temperature: float = 0.0, adapter: str | None = None,
+               grammar: str | None = None) -> Generator[str, None, Generation]:
+        generation = self._next(prompt, stop, max_new_tokens, temperature, adapter, grammar)
         text = generation.text
         for i in range(0, len(text), self.chunk_chars):
             yield text[i:i + self.chunk_chars]

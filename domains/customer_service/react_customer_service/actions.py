@@ -24,8 +24,9 @@ from react_customer_service.db import CUSTOMER_ID
 
 HANDED_OVER_TO = re.compile(r"Handed over to a person: (escalation #\d+)")
 TICKET_CREATED = re.compile(r"Ticket #(\d+) created")
-# the answer's record: from the first "Action taken:" to the end (the model sometimes repeats it)
-ACTION_TAKEN = re.compile(r"\s*\bAction taken:.*\Z", re.DOTALL)
+# the model's own record: each "Action taken:" to the end of its sentence (the model sometimes
+# repeats it); text after it, such as the records the core adds (react_core.agent.repair), stays
+ACTION_TAKEN = re.compile(r"\s*\bAction taken:[^\n]*?(?:\.(?=\s|\Z)|(?=\s*\bAction taken:)|(?=\n)|\Z)")
 
 
 def _argument(value: Any, key: str) -> str:
