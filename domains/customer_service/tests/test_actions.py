@@ -85,3 +85,14 @@ def test_the_domain_guards_together_keep_the_hand_over_record(data_dir, bank) ->
     # the draft's invented CARD-2001 was caught and repaired; then the record agreed: no second change
     assert result.grounding["unsupported"] == ["CARD-2001"]
     assert [s.action for s in result.steps if s.kind == "guard"] == ["grounding", "hand_over"]
+
+
+def test_the_policies_consult_the_classifier_and_faq_and_look_up_every_id_in_order() -> None:
+    from react_customer_service.policy import consult, record_lookups
+
+    question = "(conversation so far)\nUser: my card is card-2003\n(now answer)\nDid TR-3002 go? I'm C1001"
+    assert consult(question) == [("classify_intent", "Did TR-3002 go? I'm C1001"),
+                                 ("search_faq", "Did TR-3002 go? I'm C1001")]
+    assert record_lookups(question) == [("card_status", "CARD-2003"), ("transfer_status", "TR-3002"),
+                                        ("card_status", "C1001")]
+    assert record_lookups("How do I top up?") == []

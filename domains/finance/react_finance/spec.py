@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from react_core import AdapterSpec, DomainSpec, FusionPolicy, ToolContext
+from react_core import AdapterSpec, DomainSpec, FusionPolicy, Guard, ToolContext
 
 from react_finance.builder import build_training_data
 from react_finance.evaluation import TASKS
 from react_finance.review import SENTIMENT_RECORD_GUARD
+from react_finance.tools import required_sentiment
 
 NAME = "finance"
 VERSION = "0.1.0"
@@ -74,6 +75,6 @@ SPEC = DomainSpec.from_package(  # prompts/, adapter/ and knowledge/ come from t
     fusion=FUSION,
     build_training_data=build_training_data,
     eval_tasks=TASKS,
-    guards=[SENTIMENT_RECORD_GUARD],
+    guards=[Guard("sentiment_lookup", require=required_sentiment), SENTIMENT_RECORD_GUARD],
     version=VERSION,
 )

@@ -49,10 +49,26 @@ def user_text(text: str) -> str:
     message = current_message()
     if not message or _norm(text) in _norm(message):
         return text
+    return message_passage(message) or text
+
+
+def message_passage(message: str) -> str | None:
+    """The passage a message gives after its question (``Is this good or bad news? <passage>``):
+    at least three words, not itself a question; None when there is none (no passage, or a
+    second question: "... about X? And is that bad for the stock?")."""
     passage = _PASSAGE.match(message.strip())
     if passage is None or len(passage.group(1).split()) < MIN_PASSAGE_WORDS or passage.group(1).endswith("?"):
-        return text  # no passage, or a second question ("... about X? And is that bad for the stock?")
+        return None
     return passage.group(1)
+
+
+def required_sentiment(question: str) -> list[tuple[str, str]]:
+    """The policy of the ``sentiment_lookup`` guard: a message that gives a passage gets the
+    ``sentiment`` tool on it before any answer (the label is the tool's, not the model's)."""
+    from react_core.agent import latest_message
+
+    passage = message_passage(latest_message(question))
+    return [("sentiment", passage)] if passage else []
 
 
 def _source(analyzer: Analyzer) -> str:

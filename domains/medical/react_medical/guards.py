@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from react_core import Guard
+from react_core.agent import latest_message
 
 from react_medical import safety
 from react_medical.literature import cited_pmids
@@ -52,4 +53,8 @@ def review(question: str, answer: str, steps: Sequence[Any]) -> str:
 
 EMERGENCY = Guard("medical_emergency", screen=emergency_screen, everywhere=True)
 POLICY = Guard("medical_policy", screen=dosing_screen, review=review)
-GUARDS = (EMERGENCY, POLICY)
+LITERATURE = Guard("literature_lookup", require=lambda question: [("search_literature", latest_message(question))])
+"""Every question the screens let through gets the literature search before any answer: the
+answer's sources are then in the run whatever the model chooses."""
+
+GUARDS = (EMERGENCY, LITERATURE, POLICY)

@@ -162,3 +162,12 @@ def test_react_chat_in_another_domain_still_screens_emergencies() -> None:
     emergency = agent.run("I lost my card and now I want to kill myself")
     assert "emergency" in emergency.answer.lower() and backend.calls == []
     assert agent.run("Where is my card?").answer == "Your card is on its way."  # no disclaimer outside medical
+
+
+def test_every_question_gets_the_literature_search_before_the_model(literature_index) -> None:
+    backend = ScriptedBackend([" Found.\nFinal Answer: Yes [PMID:1000010]."])
+    out = agent_for(backend, literature_index).run("Do statins reduce dementia risk?")
+    first = out.result.steps[0]
+    assert (first.kind, first.action, first.action_input) == ("policy", "search_literature",
+                                                              "Do statins reduce dementia risk?")
+    assert "Action: search_literature[Do statins reduce dementia risk?]" in backend.calls[0].prompt
