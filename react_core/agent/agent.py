@@ -86,9 +86,10 @@ class Agent:
 
     @property
     def holds_answer(self) -> bool:
-        """Whether the final answer can differ from what the model wrote (a review or an answer
-        rewrite follows the loop): a streaming client must then wait for the final event."""
-        return self.answer_rewrite is not None or holds_answer(self.guards)
+        """Whether the final answer can differ from what the model wrote (the grounding check, a
+        review or an answer rewrite follows the loop): a streaming client must then wait for the
+        final event."""
+        return self.config.grounding or self.answer_rewrite is not None or holds_answer(self.guards)
 
     def find_tool(self, name: str) -> Tool | None:
         """The tool called ``name`` (exact, else ignoring case)."""

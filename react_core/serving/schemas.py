@@ -92,8 +92,19 @@ def citations(text: str | None) -> list[dict[str, str]]:
 
 
 def step_json(step: Step) -> dict[str, Any]:
-    return {"index": step.index, "thought": step.thought, "action": step.action, "action_input": step.action_input,
-            "observation": step.observation, "error": step.error, "seconds": round(step.seconds, 4)}
+    return {"index": step.index, "kind": step.kind, "thought": step.thought, "action": step.action,
+            "action_input": step.action_input, "observation": step.observation, "error": step.error,
+            "seconds": round(step.seconds, 4)}
+
+
+def client_grounding(result: AgentResult) -> dict[str, Any] | None:
+    """The grounding record as a client sees it: the unsupported facts of the draft are counted,
+    not shown (they were withheld from the answer; the trace keeps them)."""
+    if result.grounding is None:
+        return None
+    shown = dict(result.grounding)
+    shown["unsupported"] = len(result.grounding.get("unsupported", []))
+    return shown
 
 
 WITHHELD = "(draft withheld: a guard reviewed it)"
@@ -121,7 +132,8 @@ def react_json(result: AgentResult) -> dict[str, Any]:
             found.setdefault(c["id"], c)
     return {"domain": result.domain, "adapter": result.adapter, "stop_reason": result.stop_reason,
             "stop_detail": result.stop_detail, "steps": client_steps(result),
-            "citations": list(found.values()), "seconds": round(result.seconds, 4)}
+            "citations": list(found.values()), "grounding": client_grounding(result),
+            "seconds": round(result.seconds, 4)}
 
 
 def answer_text(result: AgentResult) -> str:
