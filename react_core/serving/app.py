@@ -144,7 +144,8 @@ def create_app(service: Service, settings: ServerSettings | None = None) -> Fast
         if len(stop) > 8:
             raise ApiError(400, "at most 8 stop strings", param="stop")
         kwargs = dict(model=body.model, stop=stop, max_tokens=body.max_tokens, temperature=body.temperature,
-                      timeout=settings.request_timeout)
+                      timeout=settings.request_timeout,
+                      grammar=body.structured_outputs.grammar if body.structured_outputs else None)
         release = await _slot(limiter)
         cid, created = schemas.new_id("cmpl"), int(time.time())
         handed_over = False
@@ -271,8 +272,8 @@ def _complete(service: Service, prompt: str, kwargs: dict[str, Any]) -> Any:
 
 def _open_stream(service: Service, prompt: str, kwargs: dict[str, Any], cancel: threading.Event) -> Any:
     """Start a streamed completion and take its first delta here, so a refusal is still an HTTP error."""
-    deltas = service.complete_stream(prompt, cancel=cancel, **kwargs)
     with _generation_errors():
+        deltas = service.complete_stream(prompt, cancel=cancel, **kwargs)
         head = next(deltas, None)
 
     def chained() -> Any:

@@ -50,14 +50,19 @@ class RequestBackend:
                 self.rejected = exc
             raise
 
+    @property
+    def supports_grammar(self) -> bool:
+        """Whether the wrapped backend takes ``grammar=`` (the agent then constrains its actions)."""
+        return bool(getattr(self.backend, "supports_grammar", False))
+
     def _count(self, generation: Generation) -> Generation:
         self.prompt_tokens += generation.prompt_tokens
         self.completion_tokens += generation.completion_tokens
         return generation
 
     def generate(self, prompt: str, *, stop: Sequence[str] = (), max_new_tokens: int = 256,
-                 temperature: float = 0.0, adapter: str | None = None) -> Generation:
-        kwargs = dict(stop=stop, max_new_tokens=max_new_tokens, temperature=temperature, adapter=adapter)
+                 temperature: float = 0.0, adapter: str | None = None, grammar: str | None = None) -> Generation:
+        kwargs = _kwargs(stop, max_new_tokens, temperature, adapter, grammar)
         if not hasattr(self.backend, "submit"):
             self._remaining()
             self.calls += 1
@@ -72,8 +77,8 @@ class RequestBackend:
             handle.cancel()
 
     def stream(self, prompt: str, *, stop: Sequence[str] = (), max_new_tokens: int = 256,
-               temperature: float = 0.0, adapter: str | None = None) -> Iterator[str]:
-        kwargs = dict(stop=stop, max_new_tokens=max_new_tokens, temperature=temperature, adapter=adapter)
+               temperature: float = 0.0, adapter: str | None = None, grammar: str | None = None) -> Iterator[str]:
+        kwargs = _kwargs(stop, max_new_tokens, temperature, adapter, grammar)
         if not hasattr(self.backend, "submit"):
             self._remaining()
             self.calls += 1
@@ -92,3 +97,12 @@ class RequestBackend:
             self._count(handle.result())
         finally:
             handle.cancel()
+
+
+def _kwargs(stop: Sequence[str], max_new_tokens: int, temperature: float, adapter: str | None,
+            grammar: str | None) -> dict[str, Any]:
+    """The generation arguments; ``grammar`` only when given (a backend without it never sees it)."""
+    kwargs: dict[str, Any] = dict(stop=stop, max_new_tokens=max_new_tokens, temperature=temperature, adapter=adapter)
+    if grammar is not None:
+        kwargs["grammar"] = grammar
+    return kwargs

@@ -62,6 +62,13 @@ class ChatRequest(BaseModel):
     react: ReactOptions | None = None
 
 
+class StructuredOutputs(BaseModel):
+    """vLLM's ``structured_outputs`` field: ``grammar`` is a Lark grammar in llguidance's dialect."""
+
+    model_config = ConfigDict(extra="forbid")
+    grammar: str = Field(min_length=1, max_length=100_000)
+
+
 class CompletionRequest(BaseModel):
     model_config = ConfigDict(extra="allow")
     model: str = Field(min_length=1, max_length=500)
@@ -71,6 +78,7 @@ class CompletionRequest(BaseModel):
     temperature: float = Field(0.0, ge=0.0, le=2.0)
     stream: bool = False
     stream_options: StreamOptions | None = None
+    structured_outputs: StructuredOutputs | None = None
 
 
 def new_id(prefix: str) -> str:

@@ -205,19 +205,25 @@ class Service:
             prepared.backend.cancel.set()
 
     def complete(self, prompt: str, *, model: str | None = None, stop: Sequence[str] = (), max_tokens: int = 16,
-                 temperature: float = 0.0, timeout: float | None = None) -> Generation:
-        """Raw text generation (no agent) with ``model`` = a domain, an adapter spec or the base."""
+                 temperature: float = 0.0, timeout: float | None = None, grammar: str | None = None) -> Generation:
+        """Raw text generation (no agent) with ``model`` = a domain, an adapter spec or the base;
+        ``grammar`` (a Lark grammar, ``react_core.engine.constraint``) constrains the text."""
         bound = self._raw(model, timeout)
         return bound.generate(prompt, stop=stop, max_new_tokens=max_tokens, temperature=temperature,
-                              adapter=self.resolve_model(model))
+                              adapter=self.resolve_model(model), grammar=self._grammar(grammar))
 
     def complete_stream(self, prompt: str, *, model: str | None = None, stop: Sequence[str] = (),
                         max_tokens: int = 16, temperature: float = 0.0, timeout: float | None = None,
-                        cancel: threading.Event | None = None) -> Iterator[str]:
+                        cancel: threading.Event | None = None, grammar: str | None = None) -> Iterator[str]:
         """``complete`` as text deltas; closing the iterator cancels the generation."""
         bound = self._raw(model, timeout, cancel)
         return bound.stream(prompt, stop=stop, max_new_tokens=max_tokens, temperature=temperature,
-                            adapter=self.resolve_model(model))
+                            adapter=self.resolve_model(model), grammar=self._grammar(grammar))
+
+    def _grammar(self, grammar: str | None) -> str | None:
+        if grammar is not None and not getattr(self.backend, "supports_grammar", False):
+            raise ValueError("this server's backend does not take a grammar (structured_outputs)")
+        return grammar
 
     def resolve_model(self, model: str | None) -> str | None:
         """The ``adapter=`` of a completion model name: base, a domain (its policy), or an adapter spec."""

@@ -4,6 +4,12 @@
 stop strings, ``max_tokens`` and ``temperature`` are sent as OpenAI defines them. The
 text that comes back is cut at the stop strings once more, so a server that returns
 them does not leak an ``Observation:`` into the agent.
+
+``structured_outputs=True`` (``--backend-option structured_outputs=true``) tells the agent the
+server constrains generation: a ``grammar`` (a Lark grammar in llguidance's dialect) is sent
+as vLLM's ``"structured_outputs": {"grammar": ...}``, which ``react serve`` and vLLM (with its
+``guidance`` structured-output backend) both honour. Without it the agent parses free output
+and re-prompts a malformed action.
 """
 
 from __future__ import annotations
@@ -33,7 +39,9 @@ class OpenAIBackend:
     """A backend over an OpenAI-compatible server; one instance is safe to share between threads."""
 
     def __init__(self, base_url: str | None = None, *, api_key: str | None = None, model: str = "base",
-                 timeout: float = 120.0, max_retries: int = 2, client: httpx.Client | None = None) -> None:
+                 timeout: float = 120.0, max_retries: int = 2, client: httpx.Client | None = None,
+                 structured_outputs: bool = False) -> None:
+        self.supports_grammar = bool(structured_outputs)
         base_url = base_url or os.environ.get("REACT_REMOTE_URL") or os.environ.get("OPENAI_BASE_URL")
         if not base_url:
             raise ValueError("OpenAIBackend needs base_url (e.g. http://127.0.0.1:8000/v1) "
@@ -46,11 +54,15 @@ class OpenAIBackend:
         self.client = client or httpx.Client(timeout=timeout, headers=headers)
 
     def _payload(self, prompt: str, stop: Sequence[str], max_new_tokens: int, temperature: float,
-                 adapter: str | None, stream: bool) -> dict[str, Any]:
+                 adapter: str | None, stream: bool, grammar: str | None = None) -> dict[str, Any]:
         body: dict[str, Any] = {"model": adapter or self.model, "prompt": prompt, "max_tokens": max_new_tokens,
                                 "temperature": temperature, "stream": stream}
         if stop:
             body["stop"] = list(stop)
+        if grammar is not None:
+            if not self.supports_grammar:
+                raise ValueError("this backend was made without structured_outputs=True: it sends no grammar")
+            body["structured_outputs"] = {"grammar": grammar}
         return body
 
     def _send(self, body: dict[str, Any]) -> httpx.Response:
@@ -73,8 +85,9 @@ class OpenAIBackend:
         raise AssertionError("unreachable")  # pragma: no cover
 
     def generate(self, prompt: str, *, stop: Sequence[str] = (), max_new_tokens: int = 256,
-                 temperature: float = 0.0, adapter: str | None = None) -> Generation:
-        response = self._send(self._payload(prompt, stop, max_new_tokens, temperature, adapter, stream=False))
+                 temperature: float = 0.0, adapter: str | None = None, grammar: str | None = None) -> Generation:
+        response = self._send(self._payload(prompt, stop, max_new_tokens, temperature, adapter, stream=False,
+                                            grammar=grammar))
         try:
             data = json.loads(response.read())
         finally:
@@ -87,10 +100,11 @@ class OpenAIBackend:
                           completion_tokens=int(usage.get("completion_tokens", 0)), stop=found)
 
     def stream(self, prompt: str, *, stop: Sequence[str] = (), max_new_tokens: int = 256,
-               temperature: float = 0.0, adapter: str | None = None) -> Iterator[str]:
+               temperature: float = 0.0, adapter: str | None = None, grammar: str | None = None) -> Iterator[str]:
         """Text deltas as the server sends them; closing the iterator closes the connection
         (``react serve`` then cancels the generation)."""
-        response = self._send(self._payload(prompt, stop, max_new_tokens, temperature, adapter, stream=True))
+        response = self._send(self._payload(prompt, stop, max_new_tokens, temperature, adapter, stream=True,
+                                            grammar=grammar))
         sent = ""
         held = ""
         hold = max((len(s) for s in stop), default=1) - 1  # characters that may start a stop string

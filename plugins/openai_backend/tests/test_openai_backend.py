@@ -107,6 +107,35 @@ def test_an_agent_runs_over_the_remote_backend(served: str) -> None:
     assert result.usage.generations >= 1 and result.usage.completion_tokens > 0  # real tokens came back
 
 
+def test_structured_outputs_constrain_the_remote_agent_end_to_end(served: str) -> None:
+    """With structured_outputs=true the grammar travels to the server (``react serve`` honours
+    vLLM's field): a random remote model writes only valid steps and never a parse error."""
+    from react_core.agent import AgentConfig, tool
+    from react_core.agent.grammar import step_grammar
+    from react_core.agent.parser import parse_step
+
+    @tool
+    def lookup(key: str) -> str:
+        """Look a key up.
+
+        Args:
+            key: The key.
+        """
+        return f"{key}: found"
+
+    backend = OpenAIBackend(served, api_key=KEY, structured_outputs=True)
+    assert backend.supports_grammar and not OpenAIBackend(served, api_key=KEY).supports_grammar
+    out = backend.generate("Question: go\nThought:", max_new_tokens=300, temperature=1.5,
+                           grammar=step_grammar([lookup]))
+    step = parse_step(out.text)
+    assert step.answer is not None or step.action == "lookup"
+    agent = Agent(backend, [lookup], config=AgentConfig(max_steps=2, temperature=1.5))
+    assert {agent.run(f"question {i}").stop_reason for i in range(3)} == {"final_answer"}
+    bad = httpx.post(f"{served}/completions", headers={"Authorization": f"Bearer {KEY}"},
+                     json={"model": "base", "prompt": "x", "structured_outputs": {"grammar": "start: nope"}})
+    assert bad.status_code == 400 and "does not compile" in bad.json()["error"]["message"]
+
+
 def test_the_plugin_registers_the_backend(served: str) -> None:
     from react_openai_backend import plugin
 
