@@ -28,11 +28,17 @@ def normalize_answer(text: str) -> str:
 
 def run_to_record(run: AgentResult) -> dict[str, Any]:
     """The run as the loop's adapter saw it: a rewritten question replaces the original, and
-    steps written with another adapter (``kind == "rewrite"``) and guard steps are left out."""
+    steps written with another adapter (``kind == "rewrite"``) and guard steps are left out. A
+    call a policy made (``kind == "policy"``) is context the model read, not text it wrote: it is
+    kept as a masked (user) turn, action and observation together."""
     question = next((s.observation for s in run.steps if s.kind == "rewrite" and s.index == 0 and s.observation),
                     run.query)
     messages: list[dict[str, str]] = [{"role": "user", "content": question}]
-    for step in (s for s in run.steps if s.kind == "react"):
+    for step in (s for s in run.steps if s.kind in ("react", "policy")):
+        if step.kind == "policy":
+            messages.append({"role": "user", "content": f"Thought: {step.thought}\nAction: {step.action}"
+                             f"[{format_input(step.action_input)}]\nObservation: {quote_observation(step.observation or '')}"})
+            continue
         messages.append({"role": "assistant",
                          "content": f"Thought: {step.thought}\nAction: {step.action}[{format_input(step.action_input)}]"})
         if step.action != FINISH:

@@ -128,3 +128,14 @@ def test_grounding_off_returns_the_draft_unchecked() -> None:
     backend = ScriptedBackend([" Done.\nFinal Answer: CARD-2003 was posted."])
     result = Agent(backend, [card_status], config=AgentConfig(grounding=False)).run("Where is CARD-2001?")
     assert result.answer == "CARD-2003 was posted." and result.grounding is None
+
+
+def test_a_trajectory_keeps_a_policy_call_as_context_the_model_did_not_write() -> None:
+    from react_core.training.trajectories import run_to_record
+
+    backend = ScriptedBackend([" I can answer.\nFinal Answer: It is active."])
+    result = Agent(backend, [card_status], guards=[LOOKUP]).run("Is CARD-2001 active?")
+    messages = run_to_record(result)["messages"]
+    assert [m["role"] for m in messages] == ["user", "user", "assistant"]
+    assert messages[1]["content"] == (f"Thought: {result.steps[0].thought}\nAction: card_status[CARD-2001]\n"
+                                      f"Observation: {RECORDS['CARD-2001']}")

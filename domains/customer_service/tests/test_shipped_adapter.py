@@ -58,3 +58,25 @@ def test_shipped_agent_names_the_intent_and_answers(tmp_path) -> None:
     assert all(any(s.action == "search_faq" for s in r.steps) for r in runs)  # and looks the FAQ up
     assert off_topic.answer == REFUSAL_ANSWER and [s.kind for s in off_topic.steps] == ["guard"]
     assert person.answer.startswith("Intent: escalate_to_human.") and "escalation #" in person.answer
+
+
+@pytest.mark.slow
+def test_make_run_states_the_cards_real_status_and_nothing_of_other_records() -> None:
+    """The main job's question (Makefile ``run``) through the agent ``react chat`` builds."""
+    from react_core import load_plugins
+    from react_core.agent import AgentConfig
+    from react_core.agent.build import build_agent
+    from react_core.runtime import Runtime
+
+    from react_customer_service.db import CARDS
+
+    registry = load_plugins()
+    with Runtime.load("gemma-3-270m", registry=registry) as runtime:
+        agent = build_agent(registry, runtime.backend, "customer_service", AgentConfig(),
+                            adapter=runtime.adapter_for("customer_service"))
+        result = agent.run("My new card CARD-2001 has not arrived yet. Where is it?")
+    assert result.ok and result.grounding["remaining"] == []
+    assert "4821" in result.answer and "active" in result.answer  # CARD-2001: ending 4821, active
+    others = [c for c in CARDS if c[0] != "CARD-2001"]
+    assert not any(c[0] in result.answer or c[3] in result.answer for c in others)
+    assert ("policy", "card_status") in [(s.kind, s.action) for s in result.steps]
