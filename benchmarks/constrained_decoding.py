@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import statistics
 import time
+from importlib.metadata import version
 from typing import Any
 
 from benchmarks.results_io import write_result
@@ -43,7 +44,7 @@ def libraries(tokenizer: Any, schema: dict) -> dict[str, Any]:
     for i in ids:
         matcher.compute_bitmask()
         assert matcher.consume_token(i)
-    out["llguidance"] = {"version": llguidance.__version__ if hasattr(llguidance, "__version__") else "",
+    out["llguidance"] = {"version": version("llguidance"),
                          "prepare_vocab_s": round(prepare, 2), "compile_ms": round(1000 * compile_s, 1),
                          "mask_ms_per_token": round(1000 * (time.perf_counter() - t) / len(ids), 3)}
     try:
@@ -65,7 +66,7 @@ def libraries(tokenizer: Any, schema: dict) -> dict[str, Any]:
     for i in ids:
         m.fill_next_token_bitmask(mask)
         assert m.accept_token(i)
-    out["xgrammar"] = {"version": xgr.__version__, "prepare_vocab_s": round(prepare, 2),
+    out["xgrammar"] = {"version": version("xgrammar"), "prepare_vocab_s": round(prepare, 2),
                        "compile_ms": round(1000 * compile_s, 1),
                        "mask_ms_per_token": round(1000 * (time.perf_counter() - t) / len(ids), 3)}
     return out
