@@ -3,7 +3,10 @@ customer_service`` builds, beside the agent as it was before policies, constrain
 grounding (commit 0084e51's prompts, no required calls, free actions, no grounding check), in
 the same run.
 
-    .venv/bin/python -m benchmarks.account_questions            # ~20 min on 2 CPU cores
+    .venv/bin/python -m benchmarks.account_questions            # ~35 min on 2 CPU cores
+    # the before agent with only the grounding check added (what the check alone repairs):
+    .venv/bin/python -m benchmarks.account_questions --settings before+grounding --timed 0 \
+        --output account_questions_grounding
 
 The 40 questions: Banking77 *test* messages of card and transfer intents (first ones in file
 order), each given one demo-bank id: every card (8) and transfer (7) twice, every customer (5)
@@ -34,6 +37,8 @@ from react_core.agent.grounding import check_grounding
 from react_core.paths import data_dir
 
 BEFORE = "0084e51"  # the last commit before this agent
+SETTINGS = {"shipped": "shipped agent", "before": "before (no policies, free actions, no grounding)",
+            "before+grounding": "before, with the grounding check on"}
 CARD_INTENTS = ("card_arrival", "card_delivery_estimate", "lost_or_stolen_card", "card_not_working")
 TRANSFER_INTENTS = ("pending_transfer", "transfer_not_received_by_recipient", "failed_transfer", "declined_transfer")
 STATUS = {"active": "active", "frozen": "frozen", "in_delivery": "posted", "cancelled": "cancelled"}
@@ -136,6 +141,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--timed", type=int, default=12, help="questions timed one at a time per agent")
     ap.add_argument("--concurrency", type=int, default=4)
+    ap.add_argument("--settings", nargs="*", default=["shipped", "before"], choices=sorted(SETTINGS),
+                    help="which agents to run (before+grounding: the before agent with the grounding check on)")
+    ap.add_argument("--output", default="account_questions", help="results file name")
     args = ap.parse_args()
     from react_core.runtime import Runtime
 
@@ -145,10 +153,11 @@ def main() -> None:
     out: dict[str, Any] = {"questions": len(qs), "before_commit": BEFORE}
     with Runtime.load("gemma-3-270m", registry=registry) as runtime:
         adapter = runtime.adapter_for("customer_service")
-        agents = {"shipped agent": (spec, AgentConfig()),
-                  "before (no policies, free actions, no grounding)": (
-                      before_spec(spec), AgentConfig(constrained=False, grounding=False))}
-        for label, (domain, config) in agents.items():
+        agents = {"shipped": (spec, AgentConfig()),
+                  "before": (before_spec(spec), AgentConfig(constrained=False, grounding=False)),
+                  "before+grounding": (before_spec(spec), AgentConfig(constrained=False))}
+        for key in args.settings:
+            label, (domain, config) = SETTINGS[key], agents[key]
             registry.domains["customer_service"] = domain
             agent = build_agent(registry, runtime.backend, "customer_service", config, adapter=adapter)
             names = agent.record_names()
@@ -164,7 +173,7 @@ def main() -> None:
             print(label, {k: v for k, v in out[label].items() if k != "rows"}, flush=True)
         registry.domains["customer_service"] = spec
         out["device"] = f"{runtime.loaded.device.device} {runtime.loaded.device.dtype_name}"
-    print("wrote", write_result("account_questions", out))
+    print("wrote", write_result(args.output, out))
 
 
 if __name__ == "__main__":
