@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -61,6 +62,7 @@ def rates(results: list[Any], names: list[str]) -> dict[str, Any]:
                              "repair": (r.grounding or {}).get("repair"), "answer": r.answer})
     n = max(answered, 1)
     return {"n": len(results), "model_answers": answered,
+            "stop_reasons": dict(Counter(r.stop_reason for r in results)),
             "drafts_with_unsupported": round(100 * drafts / n, 1),
             "answers_with_unsupported": round(100 * finals / n, 1), "examples": examples}
 
