@@ -74,7 +74,11 @@ def react_loop(agent: Agent, query: str, *, tokens: bool = False,
         nonlocal grounding
         before = len(steps)
         if answer is not None and drafted and cfg.grounding:
-            answer, grounding = ground(agent, task, answer, steps, usage)
+            try:
+                answer, grounding = ground(agent, task, answer, steps, usage)
+            except Exception as exc:  # noqa: BLE001 - fails closed: never an unchecked answer
+                reason, answer = "guard_error", None
+                detail = f"the grounding check failed ({type(exc).__name__}: {exc}); the answer is withheld"
         if answer is None and reason in RESCUED:
             reason, detail, answer = _rescue(agent, task, reason, detail, steps)
         if answer is not None and not screened:

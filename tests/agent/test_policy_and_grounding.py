@@ -139,3 +139,13 @@ def test_a_trajectory_keeps_a_policy_call_as_context_the_model_did_not_write() -
     assert [m["role"] for m in messages] == ["user", "user", "assistant"]
     assert messages[1]["content"] == (f"Thought: {result.steps[0].thought}\nAction: card_status[CARD-2001]\n"
                                       f"Observation: {RECORDS['CARD-2001']}")
+
+
+def test_a_grounding_check_that_fails_withholds_the_answer() -> None:
+    def broken() -> list[str]:
+        raise RuntimeError("names unavailable")
+
+    backend = ScriptedBackend([" Done.\nFinal Answer: It is active."])
+    result = Agent(backend, [card_status], record_names=broken).run("Is CARD-2001 active?")
+    assert result.stop_reason == "guard_error" and result.answer is None
+    assert "grounding check failed" in result.stop_detail
