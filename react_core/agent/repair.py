@@ -53,7 +53,10 @@ def ground(agent: Agent, question: str, draft: str, steps: list[Step], usage: Us
     texts = evidence(question, steps)
     check = check_grounding(draft, texts, names)
     record: dict[str, Any] = {**check.to_dict(), "repair": "none", "remaining": [], "added": []}
-    answer = tidy_answer(draft) if check.ok else _repair(agent, question, draft, check, steps, usage, record)
+    if check.ok:
+        answer = tidy_answer(draft)
+    else:
+        answer = _repair(agent, question, draft, check, steps, usage, record, names, texts)
     missing = unstated(question, answer, steps, names)
     if missing:
         answer = " ".join([answer, agent.templates.records, *(_cite(s, names) for s in missing)])
@@ -78,10 +81,9 @@ def unstated(question: str, answer: str, steps: Sequence[Step], names: Sequence[
 
 
 def _repair(agent: Agent, question: str, draft: str, check: GroundingCheck, steps: list[Step], usage: Usage,
-            record: dict[str, Any]) -> str:
-    """Rewrite, else extract (the module docstring); the repair's step is appended to ``steps``."""
-    names = agent.record_names()
-    texts = evidence(question, steps)
+            record: dict[str, Any], names: list[str], texts: list[str]) -> str:
+    """Rewrite, else extract (the module docstring); the repair's step is appended to ``steps``.
+    ``names`` and ``texts`` are the record names and the evidence ``ground`` already read."""
     started = time.perf_counter()
     step = Step(index=len(steps) + 1, kind="guard", action="grounding", action_input=draft)
     answer = _rewrite(agent, question, steps, [f.text for f in check.unsupported], step, usage)
